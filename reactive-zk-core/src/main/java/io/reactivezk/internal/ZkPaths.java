@@ -146,6 +146,25 @@ public final class ZkPaths {
     }
 
     /**
+     * The ancestors of an absolute path followed by the path itself, outermost first, as needed to create the path
+     * with its parents: {@code /a/b} gives {@code [/a, /a/b]}; {@code /} gives an empty list.
+     *
+     * @param absolute a valid absolute path
+     * @return the ancestors and the path, outermost first; unmodifiable
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if {@code absolute} is null
+     */
+    public static List<String> ancestorsAndSelf(String absolute) {
+        List<String> ancestors = ancestors(absolute);
+        if (absolute.equals(ROOT)) {
+            return ancestors;
+        }
+        List<String> all = new ArrayList<>(ancestors);
+        all.add(absolute);
+        return List.copyOf(all);
+    }
+
+    /**
      * The last segment of an absolute path: {@code /a/b} gives {@code b}; the root {@code /} gives {@code ""}.
      *
      * @param absolute a valid absolute path

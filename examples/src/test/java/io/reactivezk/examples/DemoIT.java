@@ -1,0 +1,60 @@
+package io.reactivezk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivezk.testkit.EmbeddedZooKeeper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoIT {
+
+    private static String run(Path configFile, Map<String, String> environment) throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(configFile, environment);
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void withoutConfigurationTheDemoRunsOnAnEmbeddedServer() throws Exception {
+        String output = run(null, Map.of());
+        assertThat(output)
+                .contains("started an embedded ZooKeeper")
+                .contains("state -> LOST (no session yet)")
+                .contains("state -> CONNECTED (session 0x")
+                .contains("api -> 10.0.0.1:8080")
+                .contains("auth -> 10.0.0.2:8443")
+                .contains("legacy is not JSON (DataFormatException)")
+                .contains("getData(\"services/nope\") is empty: true")
+                .contains("services/../secrets")
+                .endsWith("Done." + System.lineSeparator());
+    }
+
+    @Test
+    void theDemoUsesTheServersOfTheEnvironmentVariable() throws Exception {
+        try (EmbeddedZooKeeper server = EmbeddedZooKeeper.startNew()) {
+            String output = run(null, Map.of("ASAB_ZOOKEEPER_SERVERS", server.connectString()));
+            assertThat(output)
+                    .doesNotContain("embedded")
+                    .contains("servers: [" + server.connectString() + "]")
+                    .contains("Done.");
+        }
+    }
+
+    @Test
+    void theDemoUsesTheServersOfAnAsabConfigFile(@TempDir Path dir) throws Exception {
+        try (EmbeddedZooKeeper server = EmbeddedZooKeeper.startNew()) {
+            Path file = dir.resolve("app.conf");
+            Files.writeString(file, "[zookeeper]\nservers=" + server.connectString() + "\n");
+            String output = run(file, Map.of());
+            assertThat(output)
+                    .contains("servers: [" + server.connectString() + "]")
+                    .contains("Done.");
+        }
+    }
+}

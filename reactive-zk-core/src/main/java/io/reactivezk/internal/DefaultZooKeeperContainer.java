@@ -1,0 +1,244 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.ConnectionEvent;
+import io.reactivezk.ConnectionState;
+import io.reactivezk.ZooKeeperCall;
+import io.reactivezk.ZooKeeperContainer;
+import io.reactivezk.ZooKeeperOptions;
+import io.reactivezk.ZooKeeperSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import tools.jackson.databind.JsonNode;
+
+/** The container: paths, reads and the blocking fallback on top of a {@link Session}. */
+public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultZooKeeperContainer.class);
+
+    private final String name;
+    private final ZooKeeperSpec spec;
+    private final ZooKeeperOptions options;
+    private final Scheduler blocking;
+    private final Json json;
+    private final Session session;
+    private final Operations operations;
+    private final Runnable onClosed;
+
+    DefaultZooKeeperContainer(
+            String name,
+            ZooKeeperSpec spec,
+            ZooKeeperOptions options,
+            Scheduler blocking,
+            Json json,
+            Runnable onClosed) {
+        this.name = name;
+        this.spec = spec;
+        this.options = options;
+        this.blocking = blocking;
+        this.json = json;
+        this.onClosed = onClosed;
+        this.session = new Session(name, spec, options, blocking);
+        this.operations = new Operations(session, options);
+        log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
+        session.start();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ZooKeeperSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Flux<ConnectionState> states() {
+        return connectionEvents().map(ConnectionEvent::state).distinctUntilChanged();
+    }
+
+    @Override
+    public Flux<ConnectionEvent> connectionEvents() {
+        Flux<ConnectionEvent> events = session.events();
+        return options.publishOn() == null ? events : events.publishOn(options.publishOn());
+    }
+
+    @Override
+    public ConnectionEvent connectionEvent() {
+        return session.current();
+    }
+
+    @Override
+    public String resolvePath(String path) {
+        Objects.requireNonNull(path, "path must not be null");
+        return ZkPaths.resolve(spec.rootPath(), path);
+    }
+
+    @Override
+    public Mono<List<String>> getChildren(String path) {
+        String absolute = resolvePath(path);
+        return operations.run(
+                "getChildren",
+                absolute,
+                true,
+                (zk, sink) -> zk.getChildren(
+                        absolute,
+                        false,
+                        (rc, p, ctx, children) -> {
+                            if (rc == Code.OK.intValue()) {
+                                List<String> sorted = new ArrayList<>(children);
+                                Collections.sort(sorted);
+                                sink.success(List.copyOf(sorted));
+                            } else {
+                                completeMissingAsEmpty(sink, rc, "getChildren", absolute);
+                            }
+                        },
+                        null));
+    }
+
+    @Override
+    public Mono<JsonNode> getData(String path) {
+        String absolute = resolvePath(path);
+        return rawData(absolute).map(data -> json.readTree(data, absolute));
+    }
+
+    @Override
+    public <T> Mono<T> getData(String path, Class<T> type) {
+        Objects.requireNonNull(type, "type must not be null");
+        String absolute = resolvePath(path);
+        return rawData(absolute).handle((data, sink) -> {
+            T value = json.read(data, absolute, type);
+            if (value != null) {
+                sink.next(value);
+            }
+        });
+    }
+
+    @Override
+    public Mono<byte[]> getRawData(String path) {
+        return rawData(resolvePath(path));
+    }
+
+    private Mono<byte[]> rawData(String absolute) {
+        return operations.run(
+                "getData",
+                absolute,
+                true,
+                (zk, sink) -> zk.getData(
+                        absolute,
+                        false,
+                        (rc, p, ctx, data, stat) -> {
+                            if (rc == Code.OK.intValue()) {
+                                sink.success(data == null ? new byte[0] : data);
+                            } else {
+                                completeMissingAsEmpty(sink, rc, "getData", absolute);
+                            }
+                        },
+                        null));
+    }
+
+    @Override
+    public Mono<Stat> exists(String path) {
+        String absolute = resolvePath(path);
+        return operations.run(
+                "exists",
+                absolute,
+                true,
+                (zk, sink) -> zk.exists(
+                        absolute,
+                        false,
+                        (rc, p, ctx, stat) -> {
+                            if (rc == Code.OK.intValue()) {
+                                sink.success(stat);
+                            } else {
+                                completeMissingAsEmpty(sink, rc, "exists", absolute);
+                            }
+                        },
+                        null));
+    }
+
+    private static <T> void completeMissingAsEmpty(MonoSink<T> sink, int rc, String operation, String absolute) {
+        Code code = Code.get(rc);
+        if (code == Code.NONODE) {
+            sink.success();
+        } else {
+            sink.error(Errors.of(code, operation, absolute));
+        }
+    }
+
+    @Override
+    public <T> Mono<T> execute(ZooKeeperCall<T> call) {
+        Objects.requireNonNull(call, "call must not be null");
+        Mono<ZooKeeper> connected = session.connected()
+                .timeout(
+                        options.operationTimeout(),
+                        Mono.error(() -> new io.reactivezk.OperationTimeoutException(
+                                "execute: no connection within " + options.operationTimeout() + "; the container is "
+                                        + session.current().state(),
+                                options.operationTimeout())));
+        Mono<T> result = connected.publishOn(blocking).handle((zk, sink) -> {
+            try {
+                T value = call.call(zk);
+                if (value != null) {
+                    sink.next(value);
+                }
+            } catch (KeeperException e) {
+                sink.error(Errors.of(e, "execute"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sink.error(e);
+            } catch (Exception e) {
+                sink.error(e);
+            }
+        });
+        return options.publishOn() == null ? result : result.publishOn(options.publishOn());
+    }
+
+    @Override
+    public ZooKeeper zooKeeper() {
+        if (session.isClosed()) {
+            throw new IllegalStateException("ZooKeeper container '" + name + "' is closed");
+        }
+        @Nullable ZooKeeper zk = session.zooKeeper();
+        if (zk == null) {
+            throw new IllegalStateException("ZooKeeper container '" + name
+                    + "' has no session handle yet; wait for states() to emit CONNECTED");
+        }
+        return zk;
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return session.close().doOnTerminate(onClosed);
+    }
+
+    /** The operation runner, for the write, advertise and watch parts of the container. */
+    Operations operations() {
+        return operations;
+    }
+
+    /** The session machine, for the parts of the container that follow sessions. */
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperContainer[" + name + ", " + spec.connectString() + ", root " + spec.rootPath() + ", "
+                + session.current().state() + "]";
+    }
+}

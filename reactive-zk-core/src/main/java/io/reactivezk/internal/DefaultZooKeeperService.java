@@ -1,0 +1,127 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.ClientClosedException;
+import io.reactivezk.ZooKeeperConfig;
+import io.reactivezk.ZooKeeperContainer;
+import io.reactivezk.ZooKeeperOptions;
+import io.reactivezk.ZooKeeperService;
+import io.reactivezk.ZooKeeperSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The service: configuration, blocking scheduler, JSON mapper and the containers it created. */
+public final class DefaultZooKeeperService implements ZooKeeperService {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultZooKeeperService.class);
+    private static final AtomicInteger SERVICES = new AtomicInteger();
+
+    private final ZooKeeperConfig config;
+    private final ZooKeeperOptions options;
+    private final Scheduler blocking;
+    private final Json json;
+    private final List<DefaultZooKeeperContainer> containers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+
+    /**
+     * Creates the service and its blocking scheduler.
+     *
+     * @param config the configuration sections
+     * @param options the options
+     */
+    public DefaultZooKeeperService(ZooKeeperConfig config, ZooKeeperOptions options) {
+        this.config = Objects.requireNonNull(config, "config must not be null");
+        this.options = Objects.requireNonNull(options, "options must not be null");
+        this.blocking = Schedulers.newBoundedElastic(
+                options.blockingThreadCap(),
+                options.blockingQueueCap(),
+                "reactive-zk-blocking-" + SERVICES.incrementAndGet(),
+                60,
+                true);
+        JsonMapper mapper = options.jsonMapper();
+        this.json = new Json(mapper != null ? mapper : JsonMapper.builder().build());
+    }
+
+    @Override
+    public ZooKeeperContainer container(String configSection, @Nullable String zPath) {
+        Objects.requireNonNull(configSection, "configSection must not be null");
+        if (closeStarted.get()) {
+            throw new ClientClosedException("the ZooKeeperService is closed; no new containers");
+        }
+        ZooKeeperSpec spec = ZooKeeperSpec.resolve(config, configSection, zPath);
+        String name = configSection + "#" + sequence.incrementAndGet();
+        DefaultZooKeeperContainer[] self = new DefaultZooKeeperContainer[1];
+        DefaultZooKeeperContainer container =
+                new DefaultZooKeeperContainer(name, spec, options, blocking, json, () -> containers.remove(self[0]));
+        self[0] = container;
+        containers.add(container);
+        return container;
+    }
+
+    @Override
+    public List<ZooKeeperContainer> containers() {
+        return List.copyOf(containers);
+    }
+
+    @Override
+    public ZooKeeperConfig config() {
+        return config;
+    }
+
+    @Override
+    public ZooKeeperOptions options() {
+        return options;
+    }
+
+    @Override
+    public Scheduler blockingScheduler() {
+        return blocking;
+    }
+
+    @Override
+    public JsonMapper jsonMapper() {
+        return json.mapper();
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            if (closeStarted.compareAndSet(false, true)) {
+                return Flux.fromIterable(containers)
+                        .flatMap(ZooKeeperContainer::close)
+                        .then(Mono.fromRunnable(() -> {
+                            blocking.dispose();
+                            closed.tryEmitEmpty();
+                            log.info("ZooKeeperService closed");
+                        }));
+            }
+            return closed.asMono();
+        });
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        // Waiting is this method's contract; Reactor itself refuses block() on its non-blocking threads.
+        close().block(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperService[" + containers.size() + " containers, " + options + "]";
+    }
+}

@@ -1,0 +1,70 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.OperationTimeoutException;
+import io.reactivezk.ZooKeeperOptions;
+import java.util.function.BiConsumer;
+import org.apache.zookeeper.ZooKeeper;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.util.retry.Retry;
+
+/**
+ * Turns one asynchronous ZooKeeper call into a cold {@code Mono} with the container's policies: wait for CONNECTED,
+ * retry transient failures where the caller says that is safe, give up after the operation timeout, and publish on
+ * the configured scheduler.
+ */
+public final class Operations {
+
+    private final Session session;
+    private final ZooKeeperOptions options;
+
+    Operations(Session session, ZooKeeperOptions options) {
+        this.session = session;
+        this.options = options;
+    }
+
+    /**
+     * Builds the operation. {@code call} is invoked at subscribe time (and again on each retry) with the connected
+     * handle, and must issue exactly one asynchronous ZooKeeper call that completes the sink from its callback.
+     *
+     * @param operation the operation's name, for errors
+     * @param path the absolute path, for errors
+     * @param retryable whether repeating the call after a transient failure is safe
+     * @param call the asynchronous call
+     * @param <T> the result type
+     * @return a cold {@code Mono}
+     */
+    public <T> Mono<T> run(String operation, String path, boolean retryable, BiConsumer<ZooKeeper, MonoSink<T>> call) {
+        Mono<T> attempt = session.connected().flatMap(zk -> Mono.<T>create(sink -> call.accept(zk, sink)));
+        return policies(operation, path, retryable, attempt);
+    }
+
+    /**
+     * Applies retries, the operation timeout and the publish-on scheduler to any attempt.
+     *
+     * @param operation the operation's name, for errors
+     * @param path the absolute path, for errors
+     * @param retryable whether repeating the attempt after a transient failure is safe
+     * @param attempt the attempt; re-subscribed on retry
+     * @param <T> the result type
+     * @return the guarded {@code Mono}
+     */
+    public <T> Mono<T> policies(String operation, String path, boolean retryable, Mono<T> attempt) {
+        Mono<T> guarded = attempt;
+        if (retryable && options.maxRetries() > 0) {
+            guarded = guarded.retryWhen(Retry.backoff(options.maxRetries(), options.retryMinBackoff())
+                    .maxBackoff(options.retryMaxBackoff())
+                    .filter(Errors::isTransient)
+                    .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+        }
+        guarded = guarded.timeout(options.operationTimeout(), Mono.error(() -> timeout(operation, path)));
+        return options.publishOn() == null ? guarded : guarded.publishOn(options.publishOn());
+    }
+
+    private OperationTimeoutException timeout(String operation, String path) {
+        return new OperationTimeoutException(
+                operation + " " + path + " did not complete within " + options.operationTimeout()
+                        + "; the container is " + session.current().state(),
+                options.operationTimeout());
+    }
+}

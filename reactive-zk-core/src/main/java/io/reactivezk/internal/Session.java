@@ -1,0 +1,469 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.ClientClosedException;
+import io.reactivezk.ConnectionEvent;
+import io.reactivezk.ConnectionState;
+import io.reactivezk.ZooKeeperOptions;
+import io.reactivezk.ZooKeeperSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.AsyncCallback.StringCallback;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One container's ZooKeeper session, re-created after expiry, and the one producer of its {@link ConnectionEvent}s.
+ *
+ * <p>Each raw {@link ZooKeeper} handle is wrapped in a {@link Handle} that is also its default watcher, so events of
+ * a retired handle are recognised and ignored. Every transition happens under {@link #lock}, which only guards field
+ * updates; events are queued there and emitted outside the lock by a drain loop, so emissions are serialised, in
+ * order, and never made while holding the lock. Nothing here blocks on ZooKeeper's event thread: handle creation and
+ * closing run on the service's blocking scheduler.
+ */
+final class Session {
+
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final String name;
+    private final ZooKeeperSpec spec;
+    private final ZooKeeperOptions options;
+    private final Scheduler blocking;
+
+    private final Sinks.Many<ConnectionEvent> events = Sinks.many().replay().latest();
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+    private final Queue<ConnectionEvent> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainWip = new AtomicInteger();
+    private final Disposable.Swap pendingOpen = Disposables.swap();
+    private final Disposable.Swap closing = Disposables.swap();
+
+    private final Object lock = new Object();
+    private volatile ConnectionEvent current;
+    private volatile @Nullable Handle handle;
+    private boolean closeRequested;
+    private boolean completeRequested;
+    private int generations;
+    private long epochs;
+    private int quickFailures;
+
+    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler blocking) {
+        this.name = name;
+        this.spec = spec;
+        this.options = options;
+        this.blocking = blocking;
+        this.current = new ConnectionEvent(name, ConnectionState.LOST, 0, 0, false, Instant.now());
+        outbox.add(current);
+        drain();
+    }
+
+    /** Opens the first session in the background. */
+    void start() {
+        scheduleOpen(Duration.ZERO);
+    }
+
+    ConnectionEvent current() {
+        return current;
+    }
+
+    Flux<ConnectionEvent> events() {
+        return events.asFlux();
+    }
+
+    boolean isClosed() {
+        return closeRequested;
+    }
+
+    /** The current raw handle, whatever its state, or null before the first one exists or after close. */
+    @Nullable
+    ZooKeeper zooKeeper() {
+        Handle h = handle;
+        return h == null ? null : h.zk;
+    }
+
+    /**
+     * Emits the handle of the current session once the container is CONNECTED (at once if it is), or fails with
+     * {@link ClientClosedException} if the container is or becomes closed. Never times out by itself.
+     */
+    Mono<ZooKeeper> connected() {
+        return Mono.defer(() -> {
+            if (closeRequested) {
+                return Mono.error(closedError());
+            }
+            ZooKeeper ready = readyHandle(current);
+            if (ready != null) {
+                return Mono.just(ready);
+            }
+            return events.asFlux()
+                    .filter(event -> event.state() == ConnectionState.CONNECTED)
+                    .concatMap(event -> Mono.justOrEmpty(readyHandle(event)))
+                    .next()
+                    .switchIfEmpty(Mono.error(this::closedError));
+        });
+    }
+
+    /** The handle if {@code event} is CONNECTED and still describes the current session. */
+    private @Nullable ZooKeeper readyHandle(ConnectionEvent event) {
+        Handle h = handle;
+        if (event.state() != ConnectionState.CONNECTED || h == null || h.epoch != event.epoch()) {
+            return null;
+        }
+        return h.zk;
+    }
+
+    ClientClosedException closedError() {
+        return new ClientClosedException("ZooKeeper container '" + name + "' is closed");
+    }
+
+    /**
+     * Closes the session on the server (its ephemeral nodes vanish), emits a final LOST unless already LOST, and
+     * completes the event stream. Idempotent: every call returns the same completion.
+     */
+    Mono<Void> close() {
+        return Mono.defer(() -> {
+            startClose();
+            return closed.asMono();
+        });
+    }
+
+    private void startClose() {
+        Handle h;
+        synchronized (lock) {
+            if (closeRequested) {
+                return;
+            }
+            closeRequested = true;
+            h = handle;
+            pendingOpen.dispose();
+        }
+        ZooKeeper zk = h == null ? null : h.zk;
+        if (zk == null) {
+            finishClose(h);
+            return;
+        }
+        try {
+            closing.update(blocking.schedule(() -> {
+                closeHandle(zk);
+                finishClose(h);
+            }));
+        } catch (RejectedExecutionException e) {
+            log.warn("{}: blocking scheduler shut down; closing the ZooKeeper handle on the caller's thread", name);
+            closeHandle(zk);
+            finishClose(h);
+        }
+    }
+
+    private void finishClose(@Nullable Handle h) {
+        synchronized (lock) {
+            handle = null;
+            transition(ConnectionState.LOST, h == null ? current.sessionId() : h.sessionId, current.epoch(), false);
+            completeRequested = true;
+        }
+        drain();
+        log.info("{}: closed", name);
+        closed.tryEmitEmpty();
+    }
+
+    // ---- opening sessions (blocking scheduler) ----
+
+    private void scheduleOpen(Duration delay) {
+        synchronized (lock) {
+            if (closeRequested) {
+                return;
+            }
+            try {
+                pendingOpen.update(
+                        delay.isZero()
+                                ? blocking.schedule(this::open)
+                                : blocking.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RejectedExecutionException e) {
+                log.warn("{}: cannot open a session, the blocking scheduler is shut down", name);
+            }
+        }
+    }
+
+    /** Runs on the blocking scheduler: the ZooKeeper constructor resolves host names and opens a selector. */
+    private void open() {
+        Handle h;
+        synchronized (lock) {
+            if (closeRequested || handle != null) {
+                return;
+            }
+            h = new Handle(++generations);
+            handle = h;
+        }
+        ZooKeeper zk;
+        try {
+            zk = new ZooKeeper(
+                    spec.connectString(),
+                    (int) spec.sessionTimeout().toMillis(),
+                    h,
+                    options.canBeReadOnly(),
+                    clientConfig());
+        } catch (Exception e) {
+            Duration delay;
+            synchronized (lock) {
+                if (handle == h) {
+                    handle = null;
+                }
+                delay = nextBackoff();
+            }
+            log.warn(
+                    "{}: cannot open a ZooKeeper session on {} ({}); retrying in {} ms",
+                    name,
+                    spec.connectString(),
+                    e.toString(),
+                    delay.toMillis());
+            scheduleOpen(delay);
+            return;
+        }
+        boolean orphan;
+        boolean connectedEarly;
+        synchronized (lock) {
+            h.zk = zk;
+            orphan = closeRequested || handle != h;
+            connectedEarly = h.connectedBeforeAssigned;
+        }
+        if (orphan) {
+            closeHandle(zk);
+            return;
+        }
+        log.debug("{}: opened a ZooKeeper handle on {}", name, spec.connectString());
+        if (connectedEarly) {
+            onConnected(h, h.readOnlyEarly);
+        }
+    }
+
+    private ZKClientConfig clientConfig() {
+        ZKClientConfig config = new ZKClientConfig();
+        options.clientProperties().forEach(config::setProperty);
+        return config;
+    }
+
+    /** Called with the lock held. */
+    private Duration nextBackoff() {
+        quickFailures++;
+        long min = options.reconnectMinBackoff().toMillis();
+        long max = options.reconnectMaxBackoff().toMillis();
+        int shift = Math.min(quickFailures - 1, 20);
+        return Duration.ofMillis(Math.min(max, min << shift));
+    }
+
+    private void closeHandle(ZooKeeper zk) {
+        try {
+            zk.close((int) options.closeTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("{}: error while closing a ZooKeeper handle", name, e);
+        }
+    }
+
+    // ---- events (ZooKeeper's event thread) ----
+
+    private void onEvent(Handle h, WatchedEvent event) {
+        if (event.getType() != Watcher.Event.EventType.None) {
+            return;
+        }
+        switch (event.getState()) {
+            case SyncConnected -> onConnected(h, false);
+            case ConnectedReadOnly -> onConnected(h, true);
+            case Disconnected -> onDisconnected(h);
+            case Expired -> onSessionGone(h, "session expired");
+            case AuthFailed -> onSessionGone(h, "authentication failed");
+            default -> log.debug("{}: ignoring ZooKeeper state {}", name, event.getState());
+        }
+    }
+
+    private void onConnected(Handle h, boolean readOnly) {
+        ZooKeeper zk;
+        int link;
+        synchronized (lock) {
+            if (closeRequested || handle != h) {
+                return;
+            }
+            zk = h.zk;
+            if (zk == null) {
+                h.connectedBeforeAssigned = true;
+                h.readOnlyEarly = readOnly;
+                return;
+            }
+            h.connectedBeforeAssigned = false;
+            h.sessionId = zk.getSessionId();
+            link = ++h.link;
+        }
+        ensureRoot(zk, h, link, readOnly, ZkPaths.ancestorsAndSelf(spec.rootPath()), 0);
+    }
+
+    /** Creates the root path and its missing parents one by one, then emits CONNECTED; never blocks. */
+    private void ensureRoot(ZooKeeper zk, Handle h, int link, boolean readOnly, List<String> paths, int index) {
+        if (index >= paths.size()) {
+            onRootReady(h, link, readOnly);
+            return;
+        }
+        String path = paths.get(index);
+        StringCallback callback = (rc, ignoredPath, ctx, created) -> {
+            Code code = Code.get(rc);
+            if (code == Code.OK || code == Code.NODEEXISTS) {
+                ensureRoot(zk, h, link, readOnly, paths, index + 1);
+            } else if (code == Code.CONNECTIONLOSS || code == Code.SESSIONEXPIRED || code == Code.SESSIONMOVED) {
+                log.debug("{}: connection lost while creating root path {}", name, path);
+            } else {
+                log.warn(
+                        "{}: cannot create root path {} ({}); continuing without it",
+                        name,
+                        path,
+                        Errors.describe(code));
+                onRootReady(h, link, readOnly);
+            }
+        };
+        zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, callback, null);
+    }
+
+    private void onRootReady(Handle h, int link, boolean readOnly) {
+        synchronized (lock) {
+            if (closeRequested || handle != h || h.link != link) {
+                return;
+            }
+            if (h.epoch == 0) {
+                h.epoch = ++epochs;
+                h.connectedAtNanos = System.nanoTime();
+            }
+            transition(ConnectionState.CONNECTED, h.sessionId, h.epoch, readOnly);
+        }
+        drain();
+    }
+
+    private void onDisconnected(Handle h) {
+        synchronized (lock) {
+            if (closeRequested || handle != h) {
+                return;
+            }
+            h.link++;
+            if (current.state() == ConnectionState.CONNECTED) {
+                transition(ConnectionState.SUSPENDED, h.sessionId, h.epoch, false);
+            }
+        }
+        drain();
+    }
+
+    private void onSessionGone(Handle h, String reason) {
+        Duration delay;
+        synchronized (lock) {
+            if (closeRequested || handle != h) {
+                return;
+            }
+            handle = null;
+            h.link++;
+            transition(ConnectionState.LOST, h.sessionId, h.epoch, false);
+            boolean healthy = h.epoch != 0
+                    && System.nanoTime() - h.connectedAtNanos
+                            > spec.sessionTimeout().toNanos();
+            if (healthy) {
+                quickFailures = 0;
+                delay = Duration.ZERO;
+            } else {
+                delay = nextBackoff();
+            }
+        }
+        drain();
+        log.info(
+                "{}: {} (session 0x{}); opening a new session{}",
+                name,
+                reason,
+                Long.toHexString(h.sessionId),
+                delay.isZero() ? "" : " in " + delay.toMillis() + " ms");
+        ZooKeeper dead = h.zk;
+        if (dead != null) {
+            try {
+                blocking.schedule(() -> closeHandle(dead));
+            } catch (RejectedExecutionException e) {
+                log.debug("{}: blocking scheduler shut down; not closing the expired handle", name);
+            }
+        }
+        scheduleOpen(delay);
+    }
+
+    // ---- emission ----
+
+    /** Records a state change; called with the lock held. Consecutive duplicates are dropped. */
+    private void transition(ConnectionState state, long sessionId, long epoch, boolean readOnly) {
+        ConnectionEvent previous = current;
+        if (previous.state() == state && previous.sessionId() == sessionId && previous.readOnly() == readOnly) {
+            return;
+        }
+        ConnectionEvent next = new ConnectionEvent(name, state, sessionId, epoch, readOnly, Instant.now());
+        current = next;
+        outbox.add(next);
+        log.info(
+                "{}: {}{} (session 0x{}, epoch {})",
+                name,
+                state,
+                readOnly ? " read-only" : "",
+                Long.toHexString(sessionId),
+                epoch);
+    }
+
+    /** Emits queued events in order from whichever thread gets here first; never called with the lock held. */
+    private void drain() {
+        if (drainWip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            ConnectionEvent event;
+            while ((event = outbox.poll()) != null) {
+                Sinks.EmitResult result = events.tryEmitNext(event);
+                if (result.isFailure()) {
+                    log.warn("{}: could not emit {}: {}", name, event, result);
+                }
+            }
+            if (completeRequested) {
+                events.tryEmitComplete();
+            }
+        } while (drainWip.decrementAndGet() != 0);
+    }
+
+    /** One raw ZooKeeper handle and what the session machine knows about it. Guarded by {@link Session#lock}. */
+    private final class Handle implements Watcher {
+        final int generation;
+        volatile @Nullable ZooKeeper zk;
+        long sessionId;
+        volatile long epoch;
+        long connectedAtNanos;
+        int link;
+        boolean connectedBeforeAssigned;
+        boolean readOnlyEarly;
+
+        Handle(int generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public void process(WatchedEvent event) {
+            onEvent(this, event);
+        }
+
+        @Override
+        public String toString() {
+            return "handle#" + generation;
+        }
+    }
+}
