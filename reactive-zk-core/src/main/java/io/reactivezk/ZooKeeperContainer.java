@@ -161,6 +161,141 @@ public interface ZooKeeperContainer {
     Mono<Stat> exists(String path);
 
     /**
+     * Creates a persistent node; its parent must exist.
+     *
+     * @param path the node, relative to the root
+     * @param data {@code byte[]} (stored as given), {@code String} (UTF-8) or any value written as JSON
+     * @return see {@link #create(String, Object, CreateOptions)}
+     */
+    default Mono<String> create(String path, Object data) {
+        return create(path, data, CreateOptions.persistent());
+    }
+
+    /**
+     * Creates a node. Retried after a connection loss where that is safe: a retried create first checks whether its
+     * earlier attempt already created the node (same data, and for an ephemeral node the current session as owner);
+     * a persistent-sequential create is not retried, since its earlier attempt cannot be recognised. Cancelling cannot
+     * undo a create the server has received.
+     *
+     * @param path the node, relative to the root; for a sequential mode, the prefix of the name
+     * @param data {@code byte[]} (stored as given), {@code String} (UTF-8) or any value written as JSON
+     * @param options mode, ACL, TTL, and whether to create missing parents
+     * @return the created node's container-relative path (with the sequence number for sequential modes); fails with
+     *     {@link NodeException.NodeExistsException} if it exists, {@link NodeException.NoNodeException} if the parent
+     *     is missing and parents are not created
+     * @throws IllegalArgumentException if the path is invalid or the data cannot be encoded
+     * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
+     */
+    Mono<String> create(String path, Object data, CreateOptions options);
+
+    /**
+     * Replaces a node's data whatever its version. Retried after a connection loss (writing the same data twice leaves
+     * the same result). Cancelling cannot undo a write the server has received.
+     *
+     * @param path the node, relative to the root
+     * @param data {@code byte[]} (stored as given), {@code String} (UTF-8) or any value written as JSON
+     * @return the node's new {@link Stat}; fails with {@link NodeException.NoNodeException} if it does not exist
+     * @throws IllegalArgumentException if the path is invalid or the data cannot be encoded
+     * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
+     */
+    default Mono<Stat> setData(String path, Object data) {
+        return setData(path, data, -1);
+    }
+
+    /**
+     * Replaces a node's data if it is at the expected version. Retried after a connection loss: a retry that finds the
+     * node one version further with exactly this data succeeds, as the earlier attempt did. Cancelling cannot undo a
+     * write the server has received.
+     *
+     * @param path the node, relative to the root
+     * @param data {@code byte[]} (stored as given), {@code String} (UTF-8) or any value written as JSON
+     * @param expectedVersion the version the node must have, or -1 for any
+     * @return the node's new {@link Stat}; fails with {@link NodeException.BadVersionException} naming the path and
+     *     the expected version, or {@link NodeException.NoNodeException}
+     * @throws IllegalArgumentException if the path is invalid or the data cannot be encoded
+     * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
+     */
+    Mono<Stat> setData(String path, Object data, int expectedVersion);
+
+    /**
+     * Deletes a node whatever its version; see {@link #delete(String, int)}.
+     *
+     * @param path the node, relative to the root
+     * @return completes when the node is gone
+     */
+    default Mono<Void> delete(String path) {
+        return delete(path, -1);
+    }
+
+    /**
+     * Deletes a node. Deleting a missing node succeeds (as ASAB), which also makes retries safe. Cancelling cannot undo
+     * a delete the server has received.
+     *
+     * @param path the node, relative to the root
+     * @param expectedVersion the version the node must have, or -1 for any
+     * @return completes when the node is gone; fails with {@link NodeException.NotEmptyException} if it has children,
+     *     {@link NodeException.BadVersionException} if it is at another version
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Void> delete(String path, int expectedVersion);
+
+    /**
+     * Deletes a node and everything below it, children first. Deleting the root {@code ""} empties it but keeps it.
+     *
+     * @param path the node, relative to the root
+     * @return completes when the tree is gone (also if it never existed)
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Void> deleteRecursive(String path);
+
+    /**
+     * ASAB's upsert: replaces the node's data, or creates the node (with persistent parents) if it does not exist.
+     *
+     * @param path the node, relative to the root
+     * @param data {@code byte[]} (stored as given), {@code String} (UTF-8) or any value written as JSON
+     * @return the node's {@link Stat} after the write
+     * @throws IllegalArgumentException if the path is invalid or the data cannot be encoded
+     * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
+     */
+    Mono<Stat> upsert(String path, Object data);
+
+    /**
+     * ASAB's ensure_path: creates the node and its parents as empty persistent nodes if missing. Idempotent.
+     *
+     * @param path the node, relative to the root
+     * @return completes when the node exists
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Void> ensurePath(String path);
+
+    /**
+     * Starts a transaction: operations applied all together or not at all.
+     *
+     * @return a new, empty transaction
+     */
+    Transaction transaction();
+
+    /**
+     * Announces this service: an ephemeral sequential node {@code <root>/<path><10 digits>}, with missing parents
+     * created persistent, kept in place for as long as the advertisement lives. After a session expiry it is re-created
+     * as soon as the new session is {@link ConnectionState#CONNECTED}, owned by the new session; a node the old session
+     * left behind is deleted, and a create whose reply was lost is recognised by its owner, so exactly one node exists.
+     * A same-session reconnect changes nothing. Advertising again on the same path rewrites the same node in place
+     * (ASAB's behaviour) and emits the same {@link Advertisement}. The advertisement is registered when the
+     * {@code Mono} is subscribed; cancelling does not withdraw it (use {@link Advertisement#withdraw()}). Closing the
+     * container removes every advertisement.
+     *
+     * @param data a JSON object (a {@code Map}, POJO, record or object {@code JsonNode}), a {@code String} (stored as
+     *     UTF-8) or {@code byte[]} (stored as given): ASAB's encodings, so ASAB services read it byte for byte
+     * @param path the node name's prefix, relative to the root, such as {@code "run/App."} or {@code "/run/App."}
+     * @return the advertisement once its node exists; waits for a connection without the operation timeout (add your
+     *     own {@code timeout} if needed)
+     * @throws IllegalArgumentException if the path is invalid or the data is of another kind
+     * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
+     */
+    Mono<Advertisement> advertise(Object data, String path);
+
+    /**
      * Runs blocking work with the raw handle on the service's blocking scheduler, once the container is connected:
      * the fallback for anything this API lacks. Not retried. The operation timeout covers only the wait for a
      * connection, not the call itself.

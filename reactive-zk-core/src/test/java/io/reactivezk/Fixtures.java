@@ -44,6 +44,20 @@ final class Fixtures {
         assertThat(container.isConnected()).isTrue();
     }
 
+    /** A check that may throw, for {@link #awaitTrue}. */
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code check} every few milliseconds until it holds; fails after {@code bound}. */
+    static void awaitTrue(Check check, Duration bound) {
+        org.awaitility.Awaitility.await()
+                .atMost(bound)
+                .pollInterval(Duration.ofMillis(10))
+                .until(check::holds);
+    }
+
     /** Creates a node (and its parents) with the given text through the shared admin client. */
     static void seed(String absolutePath, String text) {
         seed(absolutePath, text.getBytes(StandardCharsets.UTF_8));

@@ -1,17 +1,18 @@
 package io.reactivezk.internal;
 
+import io.reactivezk.Advertisement;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
+import io.reactivezk.CreateOptions;
+import io.reactivezk.NodeException;
+import io.reactivezk.Transaction;
 import io.reactivezk.ZooKeeperCall;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperSpec;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.JsonNode;
 
@@ -35,6 +35,9 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Json json;
     private final Session session;
     private final Operations operations;
+    private final Payloads payloads;
+    private final Writes writes;
+    private final Advertisements advertisements;
     private final Runnable onClosed;
 
     DefaultZooKeeperContainer(
@@ -52,6 +55,9 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.onClosed = onClosed;
         this.session = new Session(name, spec, options, blocking);
         this.operations = new Operations(session, options);
+        this.payloads = new Payloads(json.mapper(), options);
+        this.writes = new Writes(operations);
+        this.advertisements = new Advertisements(name, session, payloads, this::relative);
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
         session.start();
     }
@@ -91,23 +97,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<List<String>> getChildren(String path) {
         String absolute = resolvePath(path);
-        return operations.run(
-                "getChildren",
-                absolute,
-                true,
-                (zk, sink) -> zk.getChildren(
-                        absolute,
-                        false,
-                        (rc, p, ctx, children) -> {
-                            if (rc == Code.OK.intValue()) {
-                                List<String> sorted = new ArrayList<>(children);
-                                Collections.sort(sorted);
-                                sink.success(List.copyOf(sorted));
-                            } else {
-                                completeMissingAsEmpty(sink, rc, "getChildren", absolute);
-                            }
-                        },
-                        null));
+        return operations.run("getChildren", absolute, true, zk -> missingAsEmpty(Calls.getChildren(zk, absolute)));
     }
 
     @Override
@@ -138,46 +128,74 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
                 "getData",
                 absolute,
                 true,
-                (zk, sink) -> zk.getData(
-                        absolute,
-                        false,
-                        (rc, p, ctx, data, stat) -> {
-                            if (rc == Code.OK.intValue()) {
-                                sink.success(data == null ? new byte[0] : data);
-                            } else {
-                                completeMissingAsEmpty(sink, rc, "getData", absolute);
-                            }
-                        },
-                        null));
+                zk -> missingAsEmpty(Calls.getData(zk, absolute).map(Calls.NodeData::data)));
     }
 
     @Override
     public Mono<Stat> exists(String path) {
         String absolute = resolvePath(path);
-        return operations.run(
-                "exists",
-                absolute,
-                true,
-                (zk, sink) -> zk.exists(
-                        absolute,
-                        false,
-                        (rc, p, ctx, stat) -> {
-                            if (rc == Code.OK.intValue()) {
-                                sink.success(stat);
-                            } else {
-                                completeMissingAsEmpty(sink, rc, "exists", absolute);
-                            }
-                        },
-                        null));
+        return operations.run("exists", absolute, true, zk -> Calls.exists(zk, absolute));
     }
 
-    private static <T> void completeMissingAsEmpty(MonoSink<T> sink, int rc, String operation, String absolute) {
-        Code code = Code.get(rc);
-        if (code == Code.NONODE) {
-            sink.success();
-        } else {
-            sink.error(Errors.of(code, operation, absolute));
+    private static <T> Mono<T> missingAsEmpty(Mono<T> read) {
+        return read.onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
+    }
+
+    /** The container-relative form of an absolute path below the root. */
+    private String relative(String absolute) {
+        return ZkPaths.relativize(spec.rootPath(), absolute);
+    }
+
+    @Override
+    public Mono<String> create(String path, Object data, CreateOptions options) {
+        Objects.requireNonNull(options, "options must not be null");
+        String absolute = resolvePath(path);
+        byte[] bytes = payloads.encode(data, absolute);
+        return writes.create(absolute, bytes, options).map(created -> relative(created.path()));
+    }
+
+    @Override
+    public Mono<Stat> setData(String path, Object data, int expectedVersion) {
+        String absolute = resolvePath(path);
+        return writes.setData(absolute, payloads.encode(data, absolute), expectedVersion);
+    }
+
+    @Override
+    public Mono<Void> delete(String path, int expectedVersion) {
+        return writes.delete(resolvePath(path), expectedVersion);
+    }
+
+    @Override
+    public Mono<Void> deleteRecursive(String path) {
+        return writes.deleteRecursive(resolvePath(path));
+    }
+
+    @Override
+    public Mono<Stat> upsert(String path, Object data) {
+        String absolute = resolvePath(path);
+        return writes.upsert(absolute, payloads.encode(data, absolute), CreateOptions.persistent());
+    }
+
+    @Override
+    public Mono<Void> ensurePath(String path) {
+        return writes.ensurePath(resolvePath(path), CreateOptions.persistent());
+    }
+
+    @Override
+    public Transaction transaction() {
+        return new DefaultTransaction(this::resolvePath, payloads, operations);
+    }
+
+    @Override
+    public Mono<Advertisement> advertise(Object data, String path) {
+        String prefix = resolvePath(path);
+        if (prefix.equals(spec.rootPath())) {
+            throw new IllegalArgumentException(
+                    "advertise needs a node name prefix below the root, such as " + "\"run/App.\": " + path);
         }
+        byte[] bytes = payloads.encodeAdvertisement(data, prefix);
+        Mono<Advertisement> advertised = advertisements.advertise(prefix, bytes);
+        return options.publishOn() == null ? advertised : advertised.publishOn(options.publishOn());
     }
 
     @Override
@@ -223,7 +241,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
 
     @Override
     public Mono<Void> close() {
-        return session.close().doOnTerminate(onClosed);
+        return Mono.fromRunnable(advertisements::close).then(session.close()).doOnTerminate(onClosed);
     }
 
     /** The operation runner, for the write, advertise and watch parts of the container. */

@@ -2,10 +2,11 @@ package io.reactivezk.internal;
 
 import io.reactivezk.OperationTimeoutException;
 import io.reactivezk.ZooKeeperOptions;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.zookeeper.ZooKeeper;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.util.retry.Retry;
 
 /**
@@ -24,19 +25,37 @@ public final class Operations {
     }
 
     /**
-     * Builds the operation. {@code call} is invoked at subscribe time (and again on each retry) with the connected
-     * handle, and must issue exactly one asynchronous ZooKeeper call that completes the sink from its callback.
+     * Builds the operation from a call that returns a {@code Mono} (see {@link Calls}).
      *
      * @param operation the operation's name, for errors
      * @param path the absolute path, for errors
      * @param retryable whether repeating the call after a transient failure is safe
-     * @param call the asynchronous call
+     * @param call builds the call with the connected handle, at subscription and on each retry
      * @param <T> the result type
      * @return a cold {@code Mono}
      */
-    public <T> Mono<T> run(String operation, String path, boolean retryable, BiConsumer<ZooKeeper, MonoSink<T>> call) {
-        Mono<T> attempt = session.connected().flatMap(zk -> Mono.<T>create(sink -> call.accept(zk, sink)));
-        return policies(operation, path, retryable, attempt);
+    public <T> Mono<T> run(String operation, String path, boolean retryable, Function<ZooKeeper, Mono<T>> call) {
+        return policies(operation, path, retryable, session.connected().flatMap(call));
+    }
+
+    /**
+     * Like {@link #run(String, String, boolean, Function)}, telling the call which attempt it is (0 for the first),
+     * so a retried write can first check whether its earlier attempt already succeeded.
+     *
+     * @param operation the operation's name, for errors
+     * @param path the absolute path, for errors
+     * @param retryable whether repeating the call after a transient failure is safe
+     * @param call builds the call with the connected handle and the attempt number
+     * @param <T> the result type
+     * @return a cold {@code Mono}
+     */
+    public <T> Mono<T> runAttempts(
+            String operation, String path, boolean retryable, BiFunction<ZooKeeper, Integer, Mono<T>> call) {
+        return Mono.defer(() -> {
+            AtomicInteger attempts = new AtomicInteger();
+            Mono<T> attempt = session.connected().flatMap(zk -> call.apply(zk, attempts.getAndIncrement()));
+            return policies(operation, path, retryable, attempt);
+        });
     }
 
     /**

@@ -1,0 +1,137 @@
+package io.reactivezk.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * ZooKeeper's asynchronous calls on one handle as cold {@code Mono}s: the call is issued at subscription, the callback
+ * (on the handle's event thread) completes the {@code Mono}, and a failure becomes the matching exception from
+ * {@link Errors}. No waiting for a connection, no retries, no timeout: {@link Operations} adds those.
+ */
+final class Calls {
+
+    private Calls() {}
+
+    /** A node's data and metadata. */
+    record NodeData(byte[] data, Stat stat) {}
+
+    /** A created node's actual path (with its sequence number) and metadata. */
+    record Created(String path, Stat stat) {}
+
+    static Mono<NodeData> getData(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.getData(
+                path,
+                false,
+                (rc, p, ctx, data, stat) -> {
+                    if (ok(rc, sink, "getData", path)) {
+                        sink.success(new NodeData(data == null ? new byte[0] : data, stat));
+                    }
+                },
+                null));
+    }
+
+    static Mono<List<String>> getChildren(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.getChildren(
+                path,
+                false,
+                (rc, p, ctx, children) -> {
+                    if (ok(rc, sink, "getChildren", path)) {
+                        List<String> sorted = new ArrayList<>(children);
+                        Collections.sort(sorted);
+                        sink.success(List.copyOf(sorted));
+                    }
+                },
+                null));
+    }
+
+    /** Completes with the node's {@link Stat}, or empty when it does not exist. */
+    static Mono<Stat> exists(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.exists(
+                path,
+                false,
+                (rc, p, ctx, stat) -> {
+                    if (rc == Code.NONODE.intValue()) {
+                        sink.success();
+                    } else if (ok(rc, sink, "exists", path)) {
+                        sink.success(stat);
+                    }
+                },
+                null));
+    }
+
+    static Mono<Created> create(ZooKeeper zk, String path, byte[] data, List<ACL> acl, CreateMode mode, long ttl) {
+        return Mono.create(sink -> zk.create(
+                path,
+                data,
+                acl,
+                mode,
+                (rc, p, ctx, name, stat) -> {
+                    if (ok(rc, sink, "create", path)) {
+                        sink.success(new Created(name, stat));
+                    }
+                },
+                null,
+                ttl));
+    }
+
+    static Mono<Stat> setData(ZooKeeper zk, String path, byte[] data, int version) {
+        return Mono.create(sink -> zk.setData(
+                path,
+                data,
+                version,
+                (rc, p, ctx, stat) -> {
+                    if (rc == Code.OK.intValue()) {
+                        sink.success(stat);
+                    } else {
+                        sink.error(Errors.of(Code.get(rc), "setData", path, version));
+                    }
+                },
+                null));
+    }
+
+    static Mono<Void> delete(ZooKeeper zk, String path, int version) {
+        return Mono.create(sink -> zk.delete(
+                path,
+                version,
+                (rc, p, ctx) -> {
+                    if (rc == Code.OK.intValue()) {
+                        sink.success();
+                    } else {
+                        sink.error(Errors.of(Code.get(rc), "delete", path, version));
+                    }
+                },
+                null));
+    }
+
+    /** Completes with every op's result on success; on failure, fails naming the first op that failed. */
+    static Mono<List<OpResult>> multi(ZooKeeper zk, List<Op> ops, List<Integer> expectedVersions) {
+        return Mono.create(sink -> zk.multi(
+                ops,
+                (rc, p, ctx, results) -> {
+                    if (rc == Code.OK.intValue()) {
+                        sink.success(List.copyOf(results));
+                        return;
+                    }
+                    sink.error(Transactions.failure(Code.get(rc), ops, results, expectedVersions));
+                },
+                null));
+    }
+
+    private static boolean ok(int rc, MonoSink<?> sink, String operation, String path) {
+        if (rc == Code.OK.intValue()) {
+            return true;
+        }
+        sink.error(Errors.of(Code.get(rc), operation, path));
+        return false;
+    }
+}

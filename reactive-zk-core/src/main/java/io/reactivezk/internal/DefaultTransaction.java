@@ -1,0 +1,89 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.CreateOptions;
+import io.reactivezk.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import reactor.core.publisher.Mono;
+
+/** Collects checked operations and sends them as one {@code multi}. */
+final class DefaultTransaction implements Transaction {
+
+    private final Function<String, String> resolve;
+    private final Payloads payloads;
+    private final Operations operations;
+    private final List<Op> ops = new ArrayList<>();
+    private final List<Integer> expectedVersions = new ArrayList<>();
+    private int payloadBytes;
+
+    DefaultTransaction(Function<String, String> resolve, Payloads payloads, Operations operations) {
+        this.resolve = resolve;
+        this.payloads = payloads;
+        this.operations = operations;
+    }
+
+    @Override
+    public Transaction create(String path, Object data, CreateOptions options) {
+        Objects.requireNonNull(options, "options must not be null");
+        if (options.createParents()) {
+            throw new IllegalArgumentException("a transaction cannot create parents; add their creates before it");
+        }
+        String absolute = resolve.apply(path);
+        byte[] bytes = payloads.encode(data, absolute);
+        payloadBytes += bytes.length + absolute.length() + Payloads.PER_OP_OVERHEAD;
+        long ttl = options.ttl() == null ? -1 : options.ttl().toMillis();
+        ops.add(
+                options.ttl() == null
+                        ? Op.create(absolute, bytes, options.acl(), options.mode())
+                        : Op.create(absolute, bytes, options.acl(), options.mode(), ttl));
+        expectedVersions.add(-1);
+        return this;
+    }
+
+    @Override
+    public Transaction setData(String path, Object data, int expectedVersion) {
+        String absolute = resolve.apply(path);
+        byte[] bytes = payloads.encode(data, absolute);
+        payloadBytes += bytes.length + absolute.length() + Payloads.PER_OP_OVERHEAD;
+        ops.add(Op.setData(absolute, bytes, expectedVersion));
+        expectedVersions.add(expectedVersion);
+        return this;
+    }
+
+    @Override
+    public Transaction delete(String path, int expectedVersion) {
+        String absolute = resolve.apply(path);
+        payloadBytes += absolute.length() + Payloads.PER_OP_OVERHEAD;
+        ops.add(Op.delete(absolute, expectedVersion));
+        expectedVersions.add(expectedVersion);
+        return this;
+    }
+
+    @Override
+    public Transaction check(String path, int expectedVersion) {
+        String absolute = resolve.apply(path);
+        payloadBytes += absolute.length() + Payloads.PER_OP_OVERHEAD;
+        ops.add(Op.check(absolute, expectedVersion));
+        expectedVersions.add(expectedVersion);
+        return this;
+    }
+
+    @Override
+    public Mono<List<OpResult>> commit() {
+        List<Op> snapshot = List.copyOf(ops);
+        List<Integer> versions = List.copyOf(expectedVersions);
+        if (snapshot.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        // The whole multi travels as one request: its data and paths together must fit in jute.maxbuffer.
+        payloads.checkLength(
+                payloadBytes,
+                "multi of " + snapshot.size() + " ops starting at "
+                        + snapshot.get(0).getPath());
+        return operations.run("multi", snapshot.get(0).getPath(), false, zk -> Calls.multi(zk, snapshot, versions));
+    }
+}

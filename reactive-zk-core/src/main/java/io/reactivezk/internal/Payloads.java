@@ -1,0 +1,142 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.DataFormatException;
+import io.reactivezk.PayloadTooLargeException;
+import io.reactivezk.ZooKeeperOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ZKConfig;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the values users write into node data, with ASAB's encoding: {@code byte[]} as given, a {@code String} as
+ * UTF-8, anything else as UTF-8 JSON. Also refuses payloads that would exceed {@code jute.maxbuffer} before anything
+ * is sent.
+ */
+public final class Payloads {
+
+    /** Room kept for the request header, path, ACL and flags around the data. */
+    static final int REQUEST_OVERHEAD = 1024;
+
+    /** Room kept per operation of a {@code multi} (its header, version, flags and ACL). */
+    static final int PER_OP_OVERHEAD = 128;
+
+    private final JsonMapper mapper;
+    private final int maxBuffer;
+
+    Payloads(JsonMapper mapper, ZooKeeperOptions options) {
+        this.mapper = mapper;
+        this.maxBuffer = maxBuffer(options);
+    }
+
+    /**
+     * The {@code jute.maxbuffer} a container's client uses: its client property, else the system property, else
+     * ZooKeeper's default.
+     */
+    static int maxBuffer(ZooKeeperOptions options) {
+        String configured = options.clientProperties().get(ZKConfig.JUTE_MAXBUFFER);
+        if (configured == null) {
+            configured = System.getProperty(ZKConfig.JUTE_MAXBUFFER);
+        }
+        if (configured == null) {
+            return ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT;
+        }
+        try {
+            return Integer.parseInt(configured.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("jute.maxbuffer must be a number of bytes: " + configured, e);
+        }
+    }
+
+    /**
+     * Encodes a value written to a node.
+     *
+     * @param value {@code byte[]}, {@code String}, or anything Jackson can write
+     * @param absolutePath the node, for errors
+     * @return the bytes, checked against the size limit
+     * @throws NullPointerException if {@code value} is null
+     * @throws DataFormatException if Jackson cannot write the value
+     * @throws PayloadTooLargeException if the bytes would not fit in a request
+     */
+    public byte[] encode(Object value, String absolutePath) {
+        Objects.requireNonNull(value, () -> "data for " + absolutePath + " must not be null");
+        byte[] bytes;
+        if (value instanceof byte[] raw) {
+            bytes = raw;
+        } else if (value instanceof String text) {
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                bytes = mapper.writeValueAsBytes(value);
+            } catch (JacksonException e) {
+                throw new DataFormatException(
+                        "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath + ": "
+                                + e.getOriginalMessage(),
+                        absolutePath,
+                        e);
+            }
+        }
+        return checkSize(bytes, absolutePath);
+    }
+
+    /**
+     * Encodes an advertisement's data: a JSON object (a {@code Map}, a POJO or record, an object {@code JsonNode}), a
+     * {@code String}, or {@code byte[]}, as ASAB accepts them.
+     *
+     * @param value the data
+     * @param absolutePath the node, for errors
+     * @return the bytes
+     * @throws IllegalArgumentException if the value is of another kind (a number, a list, ...), naming its type
+     */
+    public byte[] encodeAdvertisement(Object value, String absolutePath) {
+        Objects.requireNonNull(value, () -> "advertisement data for " + absolutePath + " must not be null");
+        if (!(value instanceof byte[]) && !(value instanceof String)) {
+            JsonNode tree;
+            try {
+                tree = mapper.valueToTree(value);
+            } catch (JacksonException e) {
+                throw new DataFormatException(
+                        "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath, absolutePath, e);
+            }
+            if (tree == null || !tree.isObject()) {
+                throw new IllegalArgumentException("advertisement data must be a JSON object (a Map, a POJO or record, "
+                        + "an object JsonNode), a String or byte[]; got "
+                        + value.getClass().getName());
+            }
+        }
+        return encode(value, absolutePath);
+    }
+
+    /**
+     * Checks that data fits in a request.
+     *
+     * @param data the bytes
+     * @param absolutePath the node
+     * @return {@code data}
+     * @throws PayloadTooLargeException if it does not fit
+     */
+    public byte[] checkSize(byte[] data, String absolutePath) {
+        int limit = maxBuffer - REQUEST_OVERHEAD - absolutePath.getBytes(StandardCharsets.UTF_8).length;
+        if (data.length > limit) {
+            throw new PayloadTooLargeException(absolutePath, data.length, Math.max(limit, 0), maxBuffer);
+        }
+        return data;
+    }
+
+    /**
+     * Checks that a request of {@code length} bytes plus the fixed overhead fits.
+     *
+     * @param length the bytes the request carries
+     * @param what the request, for the error
+     * @throws PayloadTooLargeException if it does not fit
+     */
+    public void checkLength(int length, String what) {
+        int limit = maxBuffer - REQUEST_OVERHEAD;
+        if (length > limit) {
+            throw new PayloadTooLargeException(what, length, Math.max(limit, 0), maxBuffer);
+        }
+    }
+}

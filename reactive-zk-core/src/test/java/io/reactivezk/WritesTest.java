@@ -1,0 +1,315 @@
+package io.reactivezk;
+
+import static io.reactivezk.Fixtures.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reactivezk.testkit.SharedZooKeeper;
+import io.reactivezk.testkit.junit.Chroot;
+import io.reactivezk.testkit.junit.ZooKeeperExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+
+@ExtendWith(ZooKeeperExtension.class)
+class WritesTest {
+
+    record Config(String name, int replicas) {}
+
+    private ZooKeeperService service;
+    private ZooKeeperContainer zk;
+    private Chroot chroot;
+    private ZooKeeper admin;
+
+    @BeforeEach
+    void connect(Chroot chroot) {
+        this.chroot = chroot;
+        this.admin = SharedZooKeeper.adminClient();
+        service = Fixtures.service();
+        zk = service.container(Fixtures.url(chroot));
+        Fixtures.awaitConnected(zk);
+    }
+
+    @AfterEach
+    void close() {
+        service.close(WAIT);
+    }
+
+    private Stat stat(String relative) throws Exception {
+        return admin.exists(chroot.resolve(relative), false);
+    }
+
+    private String text(String relative) throws Exception {
+        return new String(admin.getData(chroot.resolve(relative), false, null), StandardCharsets.UTF_8);
+    }
+
+    @Nested
+    class Create {
+
+        @Test
+        void createsAPersistentNodeAndReturnsItsContainerRelativePath() throws Exception {
+            StepVerifier.create(zk.create("a", "hello")).expectNext("/a").verifyComplete();
+            assertThat(text("a")).isEqualTo("hello");
+            assertThat(stat("a").getEphemeralOwner()).isZero();
+        }
+
+        @Test
+        void eachCreateModeGivesTheRightKindOfNode() throws Exception {
+            long session = zk.connectionEvent().sessionId();
+            StepVerifier.create(zk.create("eph", "", CreateOptions.of(CreateMode.EPHEMERAL)))
+                    .expectNext("/eph")
+                    .verifyComplete();
+            assertThat(stat("eph").getEphemeralOwner()).isEqualTo(session);
+
+            StepVerifier.create(zk.create("seq-", "", CreateOptions.of(CreateMode.PERSISTENT_SEQUENTIAL)))
+                    .assertNext(path -> assertThat(path).matches("/seq-\\d{10}"))
+                    .verifyComplete();
+            StepVerifier.create(zk.create("eseq-", "", CreateOptions.of(CreateMode.EPHEMERAL_SEQUENTIAL)))
+                    .assertNext(path -> assertThat(path).matches("/eseq-\\d{10}"))
+                    .verifyComplete();
+
+            StepVerifier.create(zk.create("box", "", CreateOptions.of(CreateMode.CONTAINER)))
+                    .expectNext("/box")
+                    .verifyComplete();
+            assertThat(stat("box")).isNotNull();
+
+            CreateOptions ttl = CreateOptions.builder()
+                    .mode(CreateMode.PERSISTENT_WITH_TTL)
+                    .ttl(Duration.ofMinutes(1))
+                    .build();
+            StepVerifier.create(zk.create("ttl", "x", ttl)).expectNext("/ttl").verifyComplete();
+            CreateOptions ttlSequential =
+                    ttl.mutate().mode(CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL).build();
+            StepVerifier.create(zk.create("ttl-", "x", ttlSequential))
+                    .assertNext(path -> assertThat(path).matches("/ttl-\\d{10}"))
+                    .verifyComplete();
+        }
+
+        @Test
+        void anEmptiedContainerParentIsReapedByTheServer() throws Exception {
+            CreateOptions underContainer = CreateOptions.builder()
+                    .createParents(true)
+                    .parentMode(CreateMode.CONTAINER)
+                    .build();
+            zk.create("jobs/job-1", "", underContainer).block(WAIT);
+            zk.delete("jobs/job-1").block(WAIT);
+            Fixtures.awaitTrue(() -> stat("jobs") == null, Duration.ofSeconds(10));
+        }
+
+        @Test
+        void anExistingNodeFailsWithNodeExistsNamingThePath() {
+            zk.create("dup", "1").block(WAIT);
+            StepVerifier.create(zk.create("dup", "2"))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(NodeException.NodeExistsException.class)
+                            .hasMessageContaining(chroot.resolve("dup"))
+                            .extracting(x -> ((NodeException) x).path())
+                            .isEqualTo(chroot.resolve("dup")))
+                    .verify(WAIT);
+        }
+
+        @Test
+        void aMissingParentFailsWithNoNodeUnlessParentsAreCreated() throws Exception {
+            StepVerifier.create(zk.create("x/y/z", "v"))
+                    .expectError(NodeException.NoNodeException.class)
+                    .verify(WAIT);
+            StepVerifier.create(
+                            zk.create("x/y/z", "v", CreateOptions.persistent().withParents()))
+                    .expectNext("/x/y/z")
+                    .verifyComplete();
+            assertThat(stat("x/y").getEphemeralOwner()).isZero();
+        }
+
+        @Test
+        void badOptionsAndDataFailAtCallTime() {
+            assertThatThrownBy(() -> CreateOptions.of(CreateMode.PERSISTENT_WITH_TTL))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ttl");
+            assertThatThrownBy(() -> zk.create("n", null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining(chroot.resolve("n"));
+            assertThatThrownBy(() -> zk.create("bad//path", "v")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    class SetAndDelete {
+
+        @Test
+        void aVersionedWriteBumpsTheVersionAndAConflictNamesPathAndExpectedVersion() throws Exception {
+            zk.create("v", "0").block(WAIT);
+            StepVerifier.create(zk.setData("v", "1", 0))
+                    .assertNext(s -> assertThat(s.getVersion()).isEqualTo(1))
+                    .verifyComplete();
+            StepVerifier.create(zk.setData("v", "2", 0))
+                    .expectErrorSatisfies(e -> {
+                        assertThat(e)
+                                .isInstanceOf(NodeException.BadVersionException.class)
+                                .hasMessageContaining(chroot.resolve("v"))
+                                .hasMessageContaining("expected version 0");
+                        assertThat(((NodeException.BadVersionException) e).expectedVersion())
+                                .isZero();
+                    })
+                    .verify(WAIT);
+            assertThat(text("v")).isEqualTo("1");
+        }
+
+        @Test
+        void valuesAreEncodedAsAsabDoes() throws Exception {
+            zk.create("json", new Config("api", 3)).block(WAIT);
+            zk.create("text", "žluťoučký").block(WAIT);
+            zk.create("raw", new byte[] {0, 1, 2}).block(WAIT);
+            zk.create("map", Map.of("k", List.of(1, 2))).block(WAIT);
+
+            StepVerifier.create(zk.getData("json", Config.class))
+                    .expectNext(new Config("api", 3))
+                    .verifyComplete();
+            assertThat(text("text")).isEqualTo("žluťoučký");
+            assertThat(admin.getData(chroot.resolve("raw"), false, null)).containsExactly(0, 1, 2);
+            assertThat(text("map")).isEqualTo("{\"k\":[1,2]}");
+
+            zk.setData("json", new Config("api", 5)).block(WAIT);
+            StepVerifier.create(zk.getData("json", Config.class))
+                    .expectNext(new Config("api", 5))
+                    .verifyComplete();
+        }
+
+        @Test
+        void setDataOfAMissingNodeFailsWithNoNode() {
+            StepVerifier.create(zk.setData("absent", "x"))
+                    .expectError(NodeException.NoNodeException.class)
+                    .verify(WAIT);
+        }
+
+        @Test
+        void deleteIsIdempotentButRefusesChildrenAndWrongVersions() throws Exception {
+            StepVerifier.create(zk.delete("never-existed")).verifyComplete();
+            zk.create("parent/child", "", CreateOptions.persistent().withParents())
+                    .block(WAIT);
+            StepVerifier.create(zk.delete("parent"))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(NodeException.NotEmptyException.class)
+                            .hasMessageContaining(chroot.resolve("parent")))
+                    .verify(WAIT);
+            StepVerifier.create(zk.delete("parent/child", 7))
+                    .expectError(NodeException.BadVersionException.class)
+                    .verify(WAIT);
+            StepVerifier.create(zk.delete("parent/child", 0)).verifyComplete();
+            assertThat(stat("parent/child")).isNull();
+        }
+
+        @Test
+        void deleteRecursiveRemovesAWholeTree() throws Exception {
+            for (String path : List.of("tree/a/1", "tree/a/2", "tree/b/1")) {
+                zk.create(path, "", CreateOptions.persistent().withParents()).block(WAIT);
+            }
+            StepVerifier.create(zk.deleteRecursive("tree")).verifyComplete();
+            assertThat(stat("tree")).isNull();
+            StepVerifier.create(zk.deleteRecursive("tree")).verifyComplete();
+        }
+
+        @Test
+        void upsertCreatesWithParentsThenReplacesAndEnsurePathIsIdempotent() throws Exception {
+            StepVerifier.create(zk.upsert("cfg/app/current", Map.of("v", 1)))
+                    .assertNext(s -> assertThat(s.getVersion()).isZero())
+                    .verifyComplete();
+            StepVerifier.create(zk.upsert("cfg/app/current", Map.of("v", 2)))
+                    .assertNext(s -> assertThat(s.getVersion()).isEqualTo(1))
+                    .verifyComplete();
+            assertThat(text("cfg/app/current")).isEqualTo("{\"v\":2}");
+
+            StepVerifier.create(zk.ensurePath("deep/er/path")).verifyComplete();
+            StepVerifier.create(zk.ensurePath("deep/er/path")).verifyComplete();
+            assertThat(stat("deep/er/path")).isNotNull();
+        }
+    }
+
+    @Nested
+    class Transactions {
+
+        @Test
+        void aTransactionAppliesEveryOperation() throws Exception {
+            zk.create("t", "0").block(WAIT);
+            StepVerifier.create(zk.transaction()
+                            .check("t", 0)
+                            .setData("t", "1", 0)
+                            .create("t/child", Map.of("a", 1))
+                            .create("t/seq-", "", CreateOptions.of(CreateMode.PERSISTENT_SEQUENTIAL))
+                            .commit())
+                    .assertNext(results -> {
+                        assertThat(results).hasSize(4);
+                        assertThat(results.get(2)).isInstanceOf(OpResult.CreateResult.class);
+                        assertThat(((OpResult.CreateResult) results.get(3)).getPath())
+                                .matches(chroot.resolve("t/seq-") + "\\d{10}");
+                    })
+                    .verifyComplete();
+            assertThat(text("t")).isEqualTo("1");
+            assertThat(text("t/child")).isEqualTo("{\"a\":1}");
+        }
+
+        @Test
+        void aFailedTransactionAppliesNothingAndNamesTheFailingOperation() throws Exception {
+            zk.create("r", "0").block(WAIT);
+            StepVerifier.create(
+                            zk.transaction().create("r/new", "x").check("r", 5).commit())
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(NodeException.BadVersionException.class)
+                            .hasMessageContaining("op 2 of 2, check")
+                            .hasMessageContaining(chroot.resolve("r"))
+                            .hasMessageContaining("expected version 5"))
+                    .verify(WAIT);
+            assertThat(stat("r/new")).isNull();
+        }
+
+        @Test
+        void aTransactionCannotCreateParents() {
+            assertThatThrownBy(() -> zk.transaction()
+                            .create("p/q", "", CreateOptions.persistent().withParents()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("parents");
+        }
+    }
+
+    @Nested
+    class Payloads {
+
+        @Test
+        void anOversizedPayloadIsRefusedBeforeSendingAndTheConnectionSurvives() throws Exception {
+            zk.create("big", "small").block(WAIT);
+            long session = zk.connectionEvent().sessionId();
+            byte[] twoMegabytes = new byte[2 * 1024 * 1024];
+
+            assertThatThrownBy(() -> zk.setData("big", twoMegabytes))
+                    .isInstanceOf(PayloadTooLargeException.class)
+                    .hasMessageContaining(chroot.resolve("big"))
+                    .hasMessageContaining("2097152 bytes")
+                    .hasMessageContaining("jute.maxbuffer=1048575")
+                    .satisfies(e -> assertThat(((PayloadTooLargeException) e).limit())
+                            .isLessThan(1048575)
+                            .isGreaterThan(1_040_000));
+            assertThatThrownBy(() -> zk.transaction()
+                            .setData("big", new byte[600_000], -1)
+                            .setData("big", new byte[600_000], -1)
+                            .commit())
+                    .isInstanceOf(PayloadTooLargeException.class);
+
+            assertThat(zk.isConnected()).isTrue();
+            assertThat(zk.connectionEvent().sessionId()).isEqualTo(session);
+            assertThat(text("big")).isEqualTo("small");
+            StepVerifier.create(zk.setData("big", new byte[1_000_000]))
+                    .assertNext(s -> assertThat(s.getDataLength()).isEqualTo(1_000_000))
+                    .verifyComplete();
+        }
+    }
+}
