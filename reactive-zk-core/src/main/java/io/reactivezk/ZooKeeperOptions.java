@@ -34,7 +34,7 @@ public final class ZooKeeperOptions {
     /** Longest delay between retries: 1 second. */
     public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(1);
 
-    /** First delay before opening a session again after one could not be opened or expired at once: 100 ms. */
+    /** First delay before opening a session again after a handle could not be created or a session never connected: 100 ms. */
     public static final Duration DEFAULT_RECONNECT_MIN_BACKOFF = Duration.ofMillis(100);
 
     /** Longest delay between such attempts: 10 seconds. */
@@ -146,8 +146,9 @@ public final class ZooKeeperOptions {
     }
 
     /**
-     * First delay before a new session is opened again when the previous attempt failed or its session expired at
-     * once. A session lost after a healthy life is replaced without delay.
+     * First delay before a new session is opened again when the previous handle could not be created or its session
+     * ended without ever connecting (an authentication failure, say). A session that connected is replaced without
+     * delay when it is lost.
      *
      * @return the minimum reconnect backoff
      */

@@ -1,20 +1,21 @@
 package io.reactivezk.examples;
 
+import io.reactivezk.Advertisement;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.DataFormatException;
+import io.reactivezk.NodeException;
 import io.reactivezk.ZooKeeperConfig;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperService;
 import io.reactivezk.testkit.EmbeddedZooKeeper;
+import io.reactivezk.testkit.SessionExpirer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -83,16 +84,11 @@ public final class Demo {
                     .filter(state -> state == io.reactivezk.ConnectionState.CONNECTED)
                     .blockFirst(WAIT);
 
-            step("3. Seed some service descriptions (raw handle via execute, on the blocking scheduler)");
-            zk.execute(handle -> {
-                        create(handle, zk.resolvePath("services"), "");
-                        create(handle, zk.resolvePath("services/api"), "{\"host\":\"10.0.0.1\",\"port\":8080}");
-                        create(handle, zk.resolvePath("services/auth"), "{\"host\":\"10.0.0.2\",\"port\":8443}");
-                        create(handle, zk.resolvePath("services/legacy"), "plain text, not JSON");
-                        return "seeded";
-                    })
-                    .block(WAIT);
-            out.println("   created services/api, services/auth, services/legacy");
+            step("3. Write service descriptions: records and maps become JSON, strings UTF-8 (as ASAB does)");
+            zk.upsert("services/api", new Endpoint("10.0.0.1", 8080)).block(WAIT);
+            zk.upsert("services/auth", Map.of("host", "10.0.0.2", "port", 8443)).block(WAIT);
+            zk.upsert("services/legacy", "plain text, not JSON").block(WAIT);
+            out.println("   upsert services/api, services/auth, services/legacy (parents created as needed)");
 
             step("4. Compose reads: getChildren, then getData (JSON) for each child");
             Flux.defer(() -> zk.getChildren("services"))
@@ -109,25 +105,45 @@ public final class Demo {
                                                     + new String(raw, StandardCharsets.UTF_8) + "\"")))
                     .doOnNext(out::println)
                     .blockLast(WAIT);
+            Endpoint api = zk.getData("services/api", Endpoint.class).block(WAIT);
+            out.println("   typed read: " + api);
 
             step("5. A missing node is an empty Mono, not an error and not {}");
             boolean missing = zk.getData("services/nope").blockOptional(WAIT).isEmpty();
             out.println("   getData(\"services/nope\") is empty: " + missing);
 
-            step("6. Bad input fails at call time with a message naming it");
+            step("6. Bad input fails at call time with a message naming it; conflicts name path and version");
             try {
                 zk.getData("services/../secrets");
             } catch (IllegalArgumentException e) {
                 out.println("   " + e.getMessage());
             }
+            try {
+                zk.setData("services/api", new Endpoint("10.0.0.9", 9090), 0).block(WAIT);
+                zk.setData("services/api", new Endpoint("10.0.0.7", 7070), 0).block(WAIT);
+            } catch (NodeException.BadVersionException e) {
+                out.println("   " + e.getMessage());
+            }
 
-            step("7. Clean up and close: the final state is LOST, then the stream completes");
-            zk.execute(handle -> {
-                        org.apache.zookeeper.ZKUtil.deleteRecursive(
-                                handle, zk.spec().rootPath());
-                        return "deleted";
-                    })
+            step("7. Advertise this service: an ephemeral sequential node, as ASAB's advertise()");
+            Advertisement ad = zk.advertise(
+                            Map.of("appclass", "DemoApp", "web", List.of(List.of("0.0.0.0", 8080))), "run/DemoApp.")
                     .block(WAIT);
+            out.println("   advertised at " + ad.node().orElseThrow() + ": "
+                    + zk.getData(ad.node().orElseThrow()).block(WAIT));
+
+            step("8. Expire the session for real: the advertisement comes back by itself, exactly once");
+            long epoch = zk.connectionEvent().epoch();
+            SessionExpirer.expire(zk.zooKeeper(), zk.spec().connectString());
+            String back = ad.nodes()
+                    .filter(node -> zk.connectionEvent().epoch() > epoch)
+                    .blockFirst(WAIT);
+            out.println("   re-advertised at " + back + "; nodes under run/: "
+                    + zk.getChildren("run").block(WAIT));
+
+            step("9. Withdraw, clean up and close: the final state is LOST, then the stream completes");
+            ad.withdraw().block(WAIT);
+            zk.deleteRecursive("").block(WAIT);
             zk.close().block(WAIT);
             states.dispose();
         } finally {
@@ -142,17 +158,13 @@ public final class Demo {
         out.println(title);
     }
 
+    /** A service endpoint, stored as JSON. */
+    record Endpoint(String host, int port) {}
+
     private static String describe(ConnectionEvent event) {
         return event.state()
                 + (event.sessionId() == 0
                         ? " (no session yet)"
                         : " (session " + event.sessionIdHex() + ", epoch " + event.epoch() + ")");
-    }
-
-    private static void create(ZooKeeper handle, String path, String text) throws Exception {
-        if (handle.exists(path, false) == null) {
-            handle.create(
-                    path, text.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        }
     }
 }

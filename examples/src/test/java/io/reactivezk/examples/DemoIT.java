@@ -32,6 +32,12 @@ class DemoIT {
                 .contains("legacy is not JSON (DataFormatException)")
                 .contains("getData(\"services/nope\") is empty: true")
                 .contains("services/../secrets")
+                .contains("typed read: Endpoint[host=10.0.0.1, port=8080]")
+                .contains("node is not at the expected version 0")
+                .containsPattern("advertised at /run/DemoApp\\.\\d{10}: \\{\"appclass\":\"DemoApp\"")
+                .contains("state -> CONNECTED (session 0x")
+                .containsPattern("epoch 2\\)")
+                .containsPattern("re-advertised at /run/DemoApp\\.(\\d{10}); nodes under run/: \\[DemoApp\\.\\1\\]")
                 .endsWith("Done." + System.lineSeparator());
     }
 

@@ -345,7 +345,6 @@ final class Session {
             }
             if (h.epoch == 0) {
                 h.epoch = ++epochs;
-                h.connectedAtNanos = System.nanoTime();
             }
             transition(ConnectionState.CONNECTED, h.sessionId, h.epoch, readOnly);
         }
@@ -374,10 +373,9 @@ final class Session {
             handle = null;
             h.link++;
             transition(ConnectionState.LOST, h.sessionId, h.epoch, false);
-            boolean healthy = h.epoch != 0
-                    && System.nanoTime() - h.connectedAtNanos
-                            > spec.sessionTimeout().toNanos();
-            if (healthy) {
+            // A session that connected is replaced at once, however short its life; only sessions that never
+            // connected (authentication failures, say) back off, so a broken set-up cannot spin.
+            if (h.epoch != 0) {
                 quickFailures = 0;
                 delay = Duration.ZERO;
             } else {
@@ -447,7 +445,6 @@ final class Session {
         volatile @Nullable ZooKeeper zk;
         long sessionId;
         volatile long epoch;
-        long connectedAtNanos;
         int link;
         boolean connectedBeforeAssigned;
         boolean readOnlyEarly;
