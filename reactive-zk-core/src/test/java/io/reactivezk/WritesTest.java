@@ -97,6 +97,23 @@ class WritesTest {
         }
 
         @Test
+        void theAclIsAppliedToTheNode() throws Exception {
+            CreateOptions readOnly = CreateOptions.builder()
+                    .acl(org.apache.zookeeper.ZooDefs.Ids.READ_ACL_UNSAFE)
+                    .build();
+            zk.create("locked", "v", readOnly).block(WAIT);
+            assertThat(admin.getACL(chroot.resolve("locked"), null))
+                    .isEqualTo(org.apache.zookeeper.ZooDefs.Ids.READ_ACL_UNSAFE);
+            StepVerifier.create(zk.setData("locked", "w"))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(NodeException.class)
+                            .satisfies(x -> assertThat(((NodeException) x).code())
+                                    .isEqualTo(org.apache.zookeeper.KeeperException.Code.NOAUTH))
+                            .hasMessageContaining(chroot.resolve("locked")))
+                    .verify(WAIT);
+        }
+
+        @Test
         void anEmptiedContainerParentIsReapedByTheServer() throws Exception {
             CreateOptions underContainer = CreateOptions.builder()
                     .createParents(true)

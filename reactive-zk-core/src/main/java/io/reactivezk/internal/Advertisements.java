@@ -112,12 +112,16 @@ final class Advertisements {
         }
 
         void start() {
-            worker = triggers.asFlux()
+            Flux<Boolean> passes = triggers.asFlux()
                     .onBackpressureLatest()
                     .concatMap(tick -> reconcile().retryWhen(retryForever()), 1)
-                    .takeUntil(finished -> finished)
-                    .subscribe(null, error -> log.error("{}: advertisement {} stopped", container, prefix, error));
+                    .takeUntil(finished -> finished);
+            worker = passes.subscribe(null, this::workerFailed);
             trigger();
+        }
+
+        private void workerFailed(Throwable error) {
+            log.error("{}: advertisement {} stopped", container, prefix, error);
         }
 
         void trigger() {
