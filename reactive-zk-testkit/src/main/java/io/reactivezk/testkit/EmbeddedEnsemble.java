@@ -455,16 +455,19 @@ public final class EmbeddedEnsemble implements AutoCloseable {
             return published;
         }
 
-        /** Waits until the peer object exists (the peer is then starting), or the runner thread ended. */
+        /**
+         * Waits until the peer's own thread runs (it is then in leader election), or the runner thread ended. A stop
+         * issued before that would race ZooKeeper's start-up, which may then start a peer after it was shut down.
+         */
         void awaitPeer(Thread runner) {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            while (published == null && runner.isAlive()) {
+            while (runner.isAlive() && (published == null || !published.isAlive())) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("ensemble member did not create its peer within 30 s");
+                    throw new IllegalStateException("ensemble member did not start its peer within 30 s");
                 }
                 LockSupport.parkNanos(POLL_INTERVAL.toNanos());
             }
-            if (published == null) {
+            if (published == null || !published.isAlive()) {
                 throw new IllegalStateException("ensemble member failed to start; see the log");
             }
         }

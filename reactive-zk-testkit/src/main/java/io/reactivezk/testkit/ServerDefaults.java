@@ -10,7 +10,6 @@ import org.apache.zookeeper.util.ServiceUtils;
  *       JVM.
  *   <li>The admin HTTP server (Jetty on port 8080) is off: tests run many servers and need no HTTP console.
  *   <li>Extended node types are on, so TTL nodes can be created (a server-side switch in ZooKeeper).
- *   <li>Quorum connections time out after one second instead of five, so an ensemble re-elects quickly.
  * </ul>
  */
 final class ServerDefaults {
@@ -26,7 +25,6 @@ final class ServerDefaults {
         ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
         setIfAbsent("zookeeper.admin.enableServer", "false");
         setIfAbsent("zookeeper.extendedTypesEnabled", "true");
-        setIfAbsent("zookeeper.cnxTimeout", "1000");
         // Container nodes are reaped on a timer; check often so tests need not wait a minute.
         setIfAbsent("znode.container.checkIntervalMs", "500");
         applied = true;
