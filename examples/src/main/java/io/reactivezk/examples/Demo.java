@@ -161,6 +161,9 @@ public final class Demo {
     /** A service endpoint, stored as JSON. */
     record Endpoint(String host, int port) {}
 
+    /** What an ASAB web service advertises (a subset): its class and its listening sockets. */
+    record WebAdvertisement(String appclass, List<List<Object>> web) {}
+
     private static String describe(ConnectionEvent event) {
         return event.state()
                 + (event.sessionId() == 0
