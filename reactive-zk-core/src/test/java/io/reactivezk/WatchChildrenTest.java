@@ -138,6 +138,16 @@ class WatchChildrenTest {
     }
 
     @Test
+    void theStreamCompletesWhenTheContainerCloses() {
+        seed(chroot.resolve("closing/a"), "");
+        StepVerifier.create(zk.watchChildren("closing").map(ChildrenSnapshot::children))
+                .expectNext(List.of("a"))
+                .then(() -> zk.close().block(WAIT))
+                .expectComplete()
+                .verify(WAIT);
+    }
+
+    @Test
     void invalidPathsThrowAtCallTime() {
         assertThatThrownBy(() -> zk.watchChildren("a/./b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> zk.watchChildren(null)).isInstanceOf(NullPointerException.class);

@@ -177,10 +177,14 @@ class WatchScaleIT {
 
     @Test
     void heapCostOfAHundredThousandLiveSubscriptions() {
-        int subscriptions = 100_000;
-        int paths = 100;
+        measureHeap(100_000, 100);
+        measureHeap(100_000, 1);
+    }
+
+    private void measureHeap(int subscriptions, int paths) {
+        String prefix = "heap" + paths + "-";
         for (int p = 0; p < paths; p++) {
-            admin.create("/scale/p" + p, "0");
+            admin.create("/scale/" + prefix + p, "0");
         }
         int watchesBefore = server.watchCount();
         long heapBefore = usedHeapAfterGc();
@@ -190,7 +194,7 @@ class WatchScaleIT {
         AtomicReference<Throwable> error = new AtomicReference<>();
         Disposable.Composite all = Disposables.composite();
         for (int i = 0; i < subscriptions; i++) {
-            all.add(zk.watchData("p" + (i % paths)).subscribe(s -> received.incrementAndGet(), error::set));
+            all.add(zk.watchData(prefix + (i % paths)).subscribe(s -> received.incrementAndGet(), error::set));
         }
         await().atMost(WAIT).until(() -> received.get() == subscriptions);
         long subscribeMillis = (System.nanoTime() - started) / 1_000_000;
@@ -205,7 +209,7 @@ class WatchScaleIT {
 
         long delta = heapDuring - heapBefore;
         timings.info(
-                "{} live data subscriptions on {} paths: heap {} KiB before, {} KiB during, {} KiB after cancelling;"
+                "{} live data subscriptions on {} path(s): heap {} KiB before, {} KiB during, {} KiB after cancelling;"
                         + " delta {} KiB = {} bytes per subscription; server watch count {} before, {} during, {} after;"
                         + " subscribing took {} ms, cancelling {} ms",
                 subscriptions,
