@@ -326,4 +326,139 @@ public interface ZooKeeperContainer {
      * @return completes when the session is closed; the work runs on the service's blocking scheduler
      */
     Mono<Void> close();
+
+    // ---- watches ----
+
+    /** How many tree events a subscriber of {@link #watchTree(String)} may fall behind before it is resynchronised. */
+    int DEFAULT_TREE_BUFFER_SIZE = 10_000;
+
+    /**
+     * A node's data and metadata as a stream that follows the server: the current state first, then a new snapshot
+     * whenever the node is created, deleted or its data is set (its {@code mzxid} changes). A missing node is a
+     * snapshot with {@link NodeSnapshot#exists()} {@code false}; a node that stays missing emits nothing more. The
+     * stream converges: its last element always matches the server once changes stop.
+     *
+     * <p><b>Backpressure:</b> latest value wins. A slow subscriber skips intermediate snapshots and gets the newest one
+     * when it requests more; nothing piles up for it.
+     *
+     * <p><b>Connections:</b> the stream lives across reconnections and session expiry and does not fail because of
+     * them. It waits while the container is {@link ConnectionState#SUSPENDED} or {@link ConnectionState#LOST}. After a
+     * reconnection within the session the node is read again and a snapshot marked {@link NodeSnapshot#resync()} is
+     * emitted if the node changed meanwhile; after a new session (whose watches start empty) a snapshot marked
+     * {@code resync} is always emitted.
+     *
+     * <p><b>Sharing:</b> all subscribers of the same path, in data, children and typed streams alike, share one
+     * ZooKeeper persistent watch ({@link org.apache.zookeeper.AddWatchMode#PERSISTENT}) and one read per change; a
+     * subscriber that joins later receives the latest snapshot at once, on its own thread. Cancelling the last
+     * subscriber removes the watch from the server, together with any persistent watch the application added on the
+     * same path with the raw handle.
+     *
+     * <p><b>Threads:</b> signals arrive on ZooKeeper's event thread (or on the thread that requests more, after a
+     * subscriber lagged), unless {@link ZooKeeperOptions#publishOn()} names a scheduler, which then carries every
+     * signal. Never block on the event thread: it delivers every watch and result of this container.
+     *
+     * <p><b>End:</b> completes when the container is closed (at once on a closed container). Fails only if the server
+     * refuses to watch or read the node, for example with {@link NodeException} {@code NOAUTH}.
+     *
+     * @param path the node, relative to the root; it need not exist
+     * @return a cold stream: each subscription joins the container's shared watch on the path
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if {@code path} is null
+     */
+    Flux<NodeSnapshot> watchData(String path);
+
+    /**
+     * A node's data decoded as UTF-8 JSON of a type, as a stream; see {@link #watchData(String)} for when values are
+     * emitted, backpressure (latest value wins), connections, sharing, threads and the end of the stream. Data that
+     * cannot be decoded arrives as a {@link DataValue} carrying the {@link DataFormatException}, and the stream goes
+     * on.
+     *
+     * @param path the node, relative to the root
+     * @param type the target type, decoded with the service's JSON mapper
+     * @param <T> the target type
+     * @return the stream; a missing node is a value with {@link DataValue#exists()} {@code false}
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if an argument is null
+     */
+    default <T> Flux<DataValue<T>> watchData(String path, Class<T> type) {
+        return watchData(path, type, UndecodableData.EMIT);
+    }
+
+    /**
+     * Like {@link #watchData(String, Class)}, choosing what happens to data that cannot be decoded.
+     *
+     * @param path the node, relative to the root
+     * @param type the target type, decoded with the service's JSON mapper
+     * @param undecodable {@link UndecodableData#EMIT} to emit a {@link DataValue} carrying the error,
+     *     {@link UndecodableData#SKIP} to emit nothing for it (the subscriber keeps the last good value)
+     * @param <T> the target type
+     * @return the stream; a missing node is a value with {@link DataValue#exists()} {@code false}
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if an argument is null
+     */
+    <T> Flux<DataValue<T>> watchData(String path, Class<T> type, UndecodableData undecodable);
+
+    /**
+     * A node's children as a stream that follows the server: the current sorted child names first, then a new
+     * snapshot whenever a child is added or removed or the node itself is created or deleted (its {@code pzxid} or
+     * {@code cversion} changes). A missing node is a snapshot with {@link ChildrenSnapshot#exists()} {@code false} and
+     * no children. Changes of the children's data are not reported.
+     *
+     * <p>Backpressure (latest value wins), connections (a {@link ChildrenSnapshot#resync()} snapshot after a
+     * reconnection if the children changed, and always after a new session), sharing (one persistent watch per path,
+     * shared with {@link #watchData(String)}), threads and the end of the stream are as for
+     * {@link #watchData(String)}.
+     *
+     * @param path the node, relative to the root; it need not exist
+     * @return a cold stream: each subscription joins the container's shared watch on the path
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if {@code path} is null
+     */
+    Flux<ChildrenSnapshot> watchChildren(String path);
+
+    /**
+     * A subtree as a stream of events, with a buffer of {@link #DEFAULT_TREE_BUFFER_SIZE} events per subscriber; see
+     * {@link #watchTree(String, int)}.
+     *
+     * @param path the subtree's top node, relative to the root; it need not exist
+     * @return the stream
+     * @throws IllegalArgumentException if the path is invalid
+     * @throws NullPointerException if {@code path} is null
+     */
+    default Flux<TreeEvent> watchTree(String path) {
+        return watchTree(path, DEFAULT_TREE_BUFFER_SIZE);
+    }
+
+    /**
+     * A subtree (the node and all its descendants) as a stream of events, from a ZooKeeper persistent recursive watch
+     * ({@link org.apache.zookeeper.AddWatchMode#PERSISTENT_RECURSIVE}). The stream starts with the current tree, read
+     * without blocking: one {@link TreeEvent.Type#PRESENT} event per existing node, the top node first and parents
+     * before children, each with its {@code mzxid}; then {@link TreeEvent.Type#INITIALIZED}; then every
+     * {@link TreeEvent.Type#CREATED}, {@link TreeEvent.Type#DATA_CHANGED} and {@link TreeEvent.Type#DELETED} with the
+     * zxid of its transaction. If the top node does not exist, the stream starts with {@code INITIALIZED} alone.
+     *
+     * <p>After a reconnection or a new session, changes may have been missed: the stream emits
+     * {@link TreeEvent.Type#RESYNC}, then the tree again ({@code PRESENT}s and {@code INITIALIZED}). Rebuild your view
+     * from them. The stream does not fail because of connection problems.
+     *
+     * <p><b>Backpressure:</b> each subscriber has a buffer of {@code bufferSize} events. A subscriber that falls further
+     * behind loses its buffer and receives {@code RESYNC}, the tree as it is at that moment (as {@code PRESENT}s,
+     * however many nodes it holds) and {@code INITIALIZED} (once the tree has been read), then the changes that follow.
+     * Subscribers that join a tree already watched receive its current nodes the same way, without {@code RESYNC}.
+     *
+     * <p><b>Sharing:</b> all subscribers of the same path share one server watch and one reading of the tree.
+     * Cancelling the last one removes the watch from the server, together with any persistent recursive watch the
+     * application added on the same path with the raw handle.
+     *
+     * <p><b>Threads:</b> as for {@link #watchData(String)}: ZooKeeper's event thread (or the thread that requests more),
+     * or the {@link ZooKeeperOptions#publishOn()} scheduler. <b>End:</b> completes when the container is closed; fails
+     * only if the server refuses to watch or read the tree (for example {@code NOAUTH} on a node).
+     *
+     * @param path the subtree's top node, relative to the root; it need not exist
+     * @param bufferSize how many events a subscriber may fall behind before it is resynchronised, at least 1
+     * @return a cold stream: each subscription joins the container's shared watch on the subtree
+     * @throws IllegalArgumentException if the path is invalid or {@code bufferSize} is less than 1
+     * @throws NullPointerException if {@code path} is null
+     */
+    Flux<TreeEvent> watchTree(String path, int bufferSize);
 }

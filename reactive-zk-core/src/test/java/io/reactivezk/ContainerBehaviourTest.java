@@ -3,11 +3,13 @@ package io.reactivezk;
 import static io.reactivezk.Fixtures.WAIT;
 import static io.reactivezk.Fixtures.seed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.reactivezk.testkit.junit.Chroot;
 import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,20 +30,26 @@ class ContainerBehaviourTest {
         ZooKeeperService service = Fixtures.service();
         try {
             ZooKeeperContainer zk = service.container(Fixtures.url(chroot));
-            StepVerifier.create(zk.connectionEvents().take(2))
-                    .assertNext(e -> {
-                        assertThat(e.state()).isEqualTo(ConnectionState.LOST);
-                        assertThat(e.sessionId()).isZero();
-                        assertThat(e.epoch()).isZero();
-                    })
-                    .assertNext(e -> {
-                        assertThat(e.state()).isEqualTo(ConnectionState.CONNECTED);
-                        assertThat(e.sessionId()).isNotZero();
-                        assertThat(e.epoch()).isEqualTo(1);
-                        assertThat(e.container()).isEqualTo(zk.name());
-                    })
-                    .expectComplete()
-                    .verify(WAIT);
+            // Subscribe at once, before anything slow (such as StepVerifier's first use in the JVM): the session
+            // connects in the background and a late subscriber would see CONNECTED first.
+            List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+            Disposable recording = zk.connectionEvents().take(2).subscribe(events::add);
+            try {
+                await().atMost(WAIT).until(() -> events.size() == 2);
+            } finally {
+                recording.dispose();
+            }
+            assertThat(events.get(0)).satisfies(e -> {
+                assertThat(e.state()).isEqualTo(ConnectionState.LOST);
+                assertThat(e.sessionId()).isZero();
+                assertThat(e.epoch()).isZero();
+            });
+            assertThat(events.get(1)).satisfies(e -> {
+                assertThat(e.state()).isEqualTo(ConnectionState.CONNECTED);
+                assertThat(e.sessionId()).isNotZero();
+                assertThat(e.epoch()).isEqualTo(1);
+                assertThat(e.container()).isEqualTo(zk.name());
+            });
         } finally {
             service.close(WAIT);
         }

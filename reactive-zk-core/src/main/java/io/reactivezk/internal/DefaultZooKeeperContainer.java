@@ -1,11 +1,16 @@
 package io.reactivezk.internal;
 
 import io.reactivezk.Advertisement;
+import io.reactivezk.ChildrenSnapshot;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.CreateOptions;
+import io.reactivezk.DataValue;
 import io.reactivezk.NodeException;
+import io.reactivezk.NodeSnapshot;
 import io.reactivezk.Transaction;
+import io.reactivezk.TreeEvent;
+import io.reactivezk.UndecodableData;
 import io.reactivezk.ZooKeeperCall;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperOptions;
@@ -39,6 +44,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Writes writes;
     private final Advertisements advertisements;
     private final Runnable onClosed;
+    private final Watches watches;
 
     DefaultZooKeeperContainer(
             String name,
@@ -58,6 +64,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations);
         this.advertisements = new Advertisements(name, session, payloads, this::relative);
+        this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
         session.start();
     }
@@ -258,5 +265,34 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     public String toString() {
         return "ZooKeeperContainer[" + name + ", " + spec.connectString() + ", root " + spec.rootPath() + ", "
                 + session.current().state() + "]";
+    }
+
+    // ---- watches ----
+
+    @Override
+    public Flux<NodeSnapshot> watchData(String path) {
+        return watches.data(resolvePath(path));
+    }
+
+    @Override
+    public <T> Flux<DataValue<T>> watchData(String path, Class<T> type, UndecodableData undecodable) {
+        String absolute = resolvePath(path);
+        Objects.requireNonNull(type, "type must not be null");
+        Objects.requireNonNull(undecodable, "undecodable must not be null");
+        return watches.data(absolute, type, undecodable);
+    }
+
+    @Override
+    public Flux<ChildrenSnapshot> watchChildren(String path) {
+        return watches.children(resolvePath(path));
+    }
+
+    @Override
+    public Flux<TreeEvent> watchTree(String path, int bufferSize) {
+        String absolute = resolvePath(path);
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize must be at least 1: " + bufferSize);
+        }
+        return watches.tree(absolute, bufferSize);
     }
 }

@@ -1,0 +1,284 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.TreeEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link AddWatchMode#PERSISTENT_RECURSIVE} watch on a subtree, feeding its tree streams.
+ *
+ * <p>The watch keeps a model of the subtree as this client knows it: every node's path and {@code mzxid}, filled by
+ * reading the tree and kept current by the server's events. The stream shared by all subscribers is
+ * {@code [RESYNC] PRESENT* INITIALIZED change*}, repeated after each reconnection or new session. Each subscriber
+ * buffers at most its own bound of events; one that falls further behind, and one that joins late, is handed a
+ * snapshot of the model instead, so a slow subscriber costs no extra reads on the server.
+ *
+ * <p>The tree is read breadth first with a bounded number of {@code getChildren} calls in flight, each of which also
+ * gives the node's {@code mzxid}. Events that arrive meanwhile are held back and applied, in order, after
+ * {@code INITIALIZED}: since the server delivers an event before any reply that reflects its change, applying only the
+ * events that move a node's {@code mzxid} forward (or delete a node the model holds at an older {@code mzxid}) leaves
+ * the model equal to the server's tree, without reporting changes the reads already showed.
+ */
+final class TreeWatch extends ServerWatch {
+
+    /** Most {@code getChildren} calls in flight while reading a tree. */
+    static final int MAX_READS_IN_FLIGHT = 64;
+
+    /** Most events held back while the tree is read; more restart the read. */
+    static final int MAX_HELD_EVENTS = 10_000;
+
+    private final Set<Downstream.Buffered> subscribers = new LinkedHashSet<>();
+    private final Map<String, TreeEvent> model = new LinkedHashMap<>();
+    private final TreeEvent resyncMarker;
+    private final TreeEvent initializedMarker;
+
+    private boolean initialized;
+    private int reads;
+    private long modelVersion;
+    private @Nullable List<TreeEvent> snapshot;
+    private long snapshotVersion = -1;
+
+    // The read in progress.
+    private long generation;
+    private boolean reading;
+    private final ArrayDeque<String> pending = new ArrayDeque<>();
+    private int inFlight;
+    private final List<TreeEvent> held = new ArrayList<>();
+
+    TreeWatch(Watches owner, String path) {
+        super(owner, path, AddWatchMode.PERSISTENT_RECURSIVE);
+        String relative = owner.relative(path);
+        this.resyncMarker = new TreeEvent(TreeEvent.Type.RESYNC, relative, path, -1);
+        this.initializedMarker = new TreeEvent(TreeEvent.Type.INITIALIZED, relative, path, -1);
+    }
+
+    @Override
+    void attach(Downstream<?> downstream) {
+        if (downstream.isCancelled()) {
+            return;
+        }
+        if (closed()) {
+            completeLate(downstream);
+            return;
+        }
+        Downstream.Buffered subscriber = (Downstream.Buffered) downstream;
+        subscribers.add(subscriber);
+        if (reads == 0) {
+            if (connected()) {
+                startReading(false);
+            }
+            return;
+        }
+        List<TreeEvent> now = snapshot();
+        if (!now.isEmpty() || initialized) {
+            subscriber.reset(null, now, initialized ? initializedMarker : null);
+        }
+    }
+
+    @Override
+    void detach(Downstream<?> downstream) {
+        subscribers.remove(downstream);
+    }
+
+    @Override
+    void onConnected(boolean newSession) {
+        if (!subscribers.isEmpty()) {
+            startReading(reads > 0);
+        }
+    }
+
+    @Override
+    void onNodeEvent(WatchedEvent event) {
+        TreeEvent.Type type = switch (event.getType()) {
+            case NodeCreated -> TreeEvent.Type.CREATED;
+            case NodeDeleted -> TreeEvent.Type.DELETED;
+            case NodeDataChanged -> TreeEvent.Type.DATA_CHANGED;
+            default -> null;
+        };
+        String eventPath = event.getPath();
+        if (type == null || eventPath == null) {
+            return;
+        }
+        TreeEvent change = new TreeEvent(type, owner.relative(eventPath), eventPath, event.getZxid());
+        if (reading) {
+            if (held.size() >= MAX_HELD_EVENTS) {
+                startReading(true);
+            } else {
+                held.add(change);
+            }
+        } else if (initialized) {
+            apply(change);
+        }
+        // else: the tree has not been read yet, or a read was cut short; the next read reflects this change
+    }
+
+    // ---- reading the tree ----
+
+    private void startReading(boolean resync) {
+        generation++;
+        reads++;
+        reading = true;
+        initialized = false;
+        model.clear();
+        modelVersion++;
+        held.clear();
+        pending.clear();
+        inFlight = 0;
+        if (resync) {
+            emit(resyncMarker);
+        }
+        pending.add(path);
+        pump();
+    }
+
+    private void pump() {
+        if (!connected()) {
+            // Cut short: the next CONNECTED starts a new read.
+            reading = false;
+            return;
+        }
+        long forGeneration = generation;
+        while (inFlight < MAX_READS_IN_FLIGHT && !pending.isEmpty()) {
+            String node = pending.poll();
+            inFlight++;
+            handle().getChildren(
+                            node,
+                            false,
+                            (rc, p, ctx, names, stat) -> submit(() -> onChildren(forGeneration, node, rc, names, stat)),
+                            null);
+        }
+    }
+
+    private void onChildren(long forGeneration, String node, int rc, @Nullable List<String> names, Stat stat) {
+        if (closed() || forGeneration != generation || !reading) {
+            return;
+        }
+        inFlight--;
+        Code code = Code.get(rc);
+        if (code == Code.OK) {
+            TreeEvent present = new TreeEvent(TreeEvent.Type.PRESENT, owner.relative(node), node, stat.getMzxid());
+            model.put(node, present);
+            modelVersion++;
+            emit(present);
+            if (names != null && !names.isEmpty()) {
+                List<String> sorted = new ArrayList<>(names);
+                Collections.sort(sorted);
+                String prefix = node.equals(ZkPaths.ROOT) ? node : node + "/";
+                for (String name : sorted) {
+                    pending.add(prefix + name);
+                }
+            }
+        } else if (code != Code.NONODE) {
+            if (waitsForConnection(code)) {
+                reading = false;
+                return;
+            }
+            failAll(Errors.of(code, "getChildren", node));
+            return;
+        }
+        if (inFlight == 0 && pending.isEmpty()) {
+            finishReading();
+        } else {
+            pump();
+        }
+    }
+
+    private void finishReading() {
+        reading = false;
+        initialized = true;
+        emit(initializedMarker);
+        List<TreeEvent> changes = new ArrayList<>(held);
+        held.clear();
+        for (TreeEvent change : changes) {
+            apply(change);
+        }
+    }
+
+    /** Applies a change to the model and emits it, unless the model already reflects it. */
+    private void apply(TreeEvent change) {
+        TreeEvent known = model.get(change.absolutePath());
+        long zxid = change.zxid();
+        if (change.type() == TreeEvent.Type.DELETED) {
+            if (known == null || (zxid >= 0 && known.zxid() > zxid)) {
+                return;
+            }
+            model.remove(change.absolutePath());
+        } else {
+            if (known != null && zxid >= 0 && known.zxid() >= zxid) {
+                return;
+            }
+            model.put(
+                    change.absolutePath(),
+                    new TreeEvent(TreeEvent.Type.PRESENT, change.path(), change.absolutePath(), zxid));
+        }
+        modelVersion++;
+        emit(change);
+    }
+
+    // ---- delivery ----
+
+    /** Offers an event, already applied to the model, to every subscriber; one that is full gets a snapshot. */
+    private void emit(TreeEvent event) {
+        for (Downstream.Buffered subscriber : subscribers) {
+            if (!subscriber.offer(event)) {
+                subscriber.reset(resyncMarker, snapshot(), initialized ? initializedMarker : null);
+            }
+        }
+    }
+
+    /** The model as {@code PRESENT} events, parents first; shared until the model changes. */
+    private List<TreeEvent> snapshot() {
+        List<TreeEvent> current = snapshot;
+        if (current == null || snapshotVersion != modelVersion) {
+            current = List.copyOf(model.values());
+            snapshot = current;
+            snapshotVersion = modelVersion;
+        }
+        return current;
+    }
+
+    @Override
+    void failAll(Throwable error) {
+        List<Downstream.Buffered> failed = new ArrayList<>(subscribers);
+        clearAll();
+        for (Downstream.Buffered subscriber : failed) {
+            owner.detach(subscriber);
+            subscriber.fail(error);
+        }
+    }
+
+    @Override
+    void completeAll() {
+        List<Downstream.Buffered> completed = new ArrayList<>(subscribers);
+        clearAll();
+        for (Downstream.Buffered subscriber : completed) {
+            owner.detach(subscriber);
+            subscriber.complete();
+        }
+    }
+
+    @Override
+    void clearAll() {
+        subscribers.clear();
+        model.clear();
+        modelVersion++;
+        snapshot = null;
+        held.clear();
+        pending.clear();
+        reading = false;
+        initialized = false;
+        inFlight = 0;
+        generation++;
+    }
+}

@@ -1,0 +1,233 @@
+package io.reactivezk.internal;
+
+import io.reactivezk.ChildrenSnapshot;
+import io.reactivezk.DataFormatException;
+import io.reactivezk.DataValue;
+import io.reactivezk.NodeSnapshot;
+import io.reactivezk.TreeEvent;
+import io.reactivezk.UndecodableData;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.AsyncCallback.VoidCallback;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Watcher.WatcherType;
+import org.apache.zookeeper.ZooKeeper;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The watch streams of one container, and the registry that shares server watches between them.
+ *
+ * <p>There is at most one {@link ServerWatch} per absolute path and {@link AddWatchMode} in a container: the data and
+ * the children streams of a node share its {@link AddWatchMode#PERSISTENT} watch, tree streams share a
+ * {@link AddWatchMode#PERSISTENT_RECURSIVE} one, however many subscribers there are. The registry counts the
+ * subscribers of each; the first one creates it, the last one to leave removes it from the server.
+ *
+ * <p>Adding and removing server watches happens under the registry's lock, so for one path and mode a removal is
+ * always queued on the connection before the next addition: ZooKeeper answers in order, and a new watch is never
+ * removed by its predecessor's late removal. The lock is held only to update counts and queue requests, never while a
+ * subscriber runs.
+ *
+ * <p>The server watch is removed with {@link ZooKeeper#removeAllWatches(String, WatcherType, boolean, VoidCallback,
+ * Object)} for its own type: ZooKeeper's {@code removeWatches} with a watcher object only checks the server and forgets
+ * the watcher locally, leaving the server's watch in place. As a consequence, persistent watches that an application
+ * adds with the raw handle on the same path are removed too.
+ */
+final class Watches {
+
+    private static final Logger log = LoggerFactory.getLogger(Watches.class);
+
+    /** One server watch: a path and a mode. */
+    private record Key(String path, AddWatchMode mode) {}
+
+    private final String name;
+    private final String root;
+    private final Session session;
+    private final Json json;
+    private final @Nullable Scheduler publishOn;
+
+    private final Object lock = new Object();
+    private final Map<Key, ServerWatch> watches = new HashMap<>();
+
+    Watches(String name, String root, Session session, Json json, @Nullable Scheduler publishOn) {
+        this.name = name;
+        this.root = root;
+        this.session = session;
+        this.json = json;
+        this.publishOn = publishOn;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** The container-relative form of an absolute path. */
+    String relative(String absolute) {
+        return ZkPaths.relativize(root, absolute);
+    }
+
+    // ---- streams ----
+
+    Flux<NodeSnapshot> data(String absolute) {
+        return Flux.<NodeSnapshot>from(subscriber -> {
+            CoreSubscriber<? super NodeSnapshot> actual = Operators.toCoreSubscriber(subscriber);
+            subscribe(
+                    new Downstream.Latest<>(Downstream.Channel.DATA, actual, this, publishOn),
+                    actual,
+                    absolute,
+                    AddWatchMode.PERSISTENT);
+        });
+    }
+
+    <T> Flux<DataValue<T>> data(String absolute, Class<T> type, UndecodableData undecodable) {
+        return data(absolute).handle((snapshot, sink) -> {
+            if (!snapshot.exists()) {
+                sink.next(new DataValue<>(snapshot, null, null));
+                return;
+            }
+            byte[] bytes = snapshot.data();
+            try {
+                sink.next(new DataValue<>(snapshot, bytes == null ? null : json.read(bytes, absolute, type), null));
+            } catch (DataFormatException e) {
+                if (undecodable == UndecodableData.EMIT) {
+                    sink.next(new DataValue<>(snapshot, null, e));
+                } else {
+                    log.debug("{}: skipping undecodable data of {}: {}", name, absolute, e.getMessage());
+                }
+            }
+        });
+    }
+
+    Flux<ChildrenSnapshot> children(String absolute) {
+        return Flux.<ChildrenSnapshot>from(subscriber -> {
+            CoreSubscriber<? super ChildrenSnapshot> actual = Operators.toCoreSubscriber(subscriber);
+            subscribe(
+                    new Downstream.Latest<>(Downstream.Channel.CHILDREN, actual, this, publishOn),
+                    actual,
+                    absolute,
+                    AddWatchMode.PERSISTENT);
+        });
+    }
+
+    Flux<TreeEvent> tree(String absolute, int bufferSize) {
+        return Flux.<TreeEvent>from(subscriber -> {
+            CoreSubscriber<? super TreeEvent> actual = Operators.toCoreSubscriber(subscriber);
+            subscribe(
+                    new Downstream.Buffered(actual, this, publishOn, bufferSize),
+                    actual,
+                    absolute,
+                    AddWatchMode.PERSISTENT_RECURSIVE);
+        });
+    }
+
+    private void subscribe(Downstream<?> downstream, CoreSubscriber<?> subscriber, String absolute, AddWatchMode mode) {
+        subscriber.onSubscribe(downstream);
+        ServerWatch watch;
+        boolean created = false;
+        synchronized (lock) {
+            if (downstream.isCancelled()) {
+                return;
+            }
+            Key key = new Key(absolute, mode);
+            watch = watches.get(key);
+            if (watch == null) {
+                watch = mode == AddWatchMode.PERSISTENT_RECURSIVE
+                        ? new TreeWatch(this, absolute)
+                        : new NodeWatch(this, absolute);
+                watches.put(key, watch);
+                created = true;
+            }
+            watch.refs++;
+            downstream.watch = watch;
+        }
+        if (created) {
+            log.debug("{}: watching {} ({})", name, absolute, mode);
+            watch.start();
+        }
+        ServerWatch attached = watch;
+        attached.submit(() -> attached.attach(downstream));
+    }
+
+    /**
+     * Lets a subscriber go: it cancelled, or its stream ended. Idempotent. The last subscriber of a server watch
+     * retires it and removes it from the server.
+     */
+    void detach(Downstream<?> downstream) {
+        ServerWatch watch;
+        boolean last;
+        synchronized (lock) {
+            watch = downstream.watch;
+            if (watch == null || downstream.detached) {
+                return;
+            }
+            downstream.detached = true;
+            last = --watch.refs == 0;
+            if (last) {
+                watch.retired = true;
+                watches.remove(new Key(watch.path, watch.mode), watch);
+                watch.connection.dispose();
+                removeFromServer(watch);
+            }
+        }
+        ServerWatch detached = watch;
+        detached.submit(() -> detached.detach(downstream));
+        if (last) {
+            log.debug("{}: no longer watching {} ({})", name, watch.path, watch.mode);
+            detached.submit(detached::retire);
+        }
+    }
+
+    /**
+     * Adds a server watch on a handle unless the watch was retired meanwhile.
+     *
+     * @return whether the request was queued
+     */
+    boolean addWatch(ServerWatch watch, ZooKeeper zk, VoidCallback callback) {
+        synchronized (lock) {
+            if (watch.retired) {
+                return false;
+            }
+            watch.addedOn = zk;
+            zk.addWatch(watch.path, watch, watch.mode, callback, null);
+            return true;
+        }
+    }
+
+    /** Called with the lock held. */
+    private void removeFromServer(ServerWatch watch) {
+        ZooKeeper zk = watch.addedOn;
+        if (zk == null || session.isClosed()) {
+            return;
+        }
+        WatcherType type = watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
+                ? WatcherType.PersistentRecursive
+                : WatcherType.Persistent;
+        try {
+            // local = true: if the connection is down, the watch is forgotten here and so not re-registered on
+            // reconnection; the server drops the old connection's watches itself.
+            zk.removeAllWatches(
+                    watch.path,
+                    type,
+                    true,
+                    (rc, path, ctx) -> {
+                        Code code = Code.get(rc);
+                        if (code != Code.OK && code != Code.NOWATCHER && !ServerWatch.waitsForConnection(code)) {
+                            log.warn("{}: cannot remove the watch on {} ({})", name, path, Errors.describe(code));
+                        }
+                    },
+                    null);
+        } catch (RuntimeException e) {
+            log.warn("{}: cannot remove the watch on {}", name, watch.path, e);
+        }
+    }
+}
