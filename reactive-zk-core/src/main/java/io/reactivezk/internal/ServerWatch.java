@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
 
 /**
  * One persistent watch on the server ({@link AddWatchMode#PERSISTENT} or {@link AddWatchMode#PERSISTENT_RECURSIVE} on
@@ -70,17 +71,16 @@ abstract class ServerWatch implements Watcher {
 
     /** Follows the container's connection events; called once, after the watch is registered. */
     final void start() {
-        connection.update(owner.session()
-                .events()
-                .subscribe(
-                        event -> {
-                            ZooKeeper handle = event.state() == ConnectionState.CONNECTED
-                                    ? owner.session().zooKeeper()
-                                    : null;
-                            submit(() -> onConnectionEvent(event, handle));
-                        },
-                        error -> submit(this::containerClosed),
-                        () -> submit(this::containerClosed)));
+        Flux<ConnectionEvent> events = owner.session().events();
+        Disposable subscription = events.subscribe(
+                this::onSessionEvent, error -> submit(this::containerClosed), () -> submit(this::containerClosed));
+        connection.update(subscription);
+    }
+
+    private void onSessionEvent(ConnectionEvent event) {
+        ZooKeeper handle =
+                event.state() == ConnectionState.CONNECTED ? owner.session().zooKeeper() : null;
+        submit(() -> onConnectionEvent(event, handle));
     }
 
     /** Runs a task after the tasks submitted before it, never two at once; never blocks. */
