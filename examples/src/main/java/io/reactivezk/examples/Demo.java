@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -70,7 +73,7 @@ public final class Demo {
         }
     }
 
-    private void demo(ZooKeeperConfig config) {
+    private void demo(ZooKeeperConfig config) throws InterruptedException {
         ZooKeeperService service = ZooKeeperService.create(config);
         try {
             step("1. Resolve a container from a zookeeper:// URL (servers from config or ASAB_ZOOKEEPER_SERVERS)");
@@ -108,11 +111,27 @@ public final class Demo {
             Endpoint api = zk.getData("services/api", Endpoint.class).block(WAIT);
             out.println("   typed read: " + api);
 
-            step("5. A missing node is an empty Mono, not an error and not {}");
+            step("5. Watch a node as a stream: the current value first, then every change (latest value wins)");
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            Disposable watch = zk.watchData("services/api", Endpoint.class)
+                    .subscribe(value -> seen.add(
+                            value.exists()
+                                    ? "   watch: services/api = " + value.value()
+                                    : "   watch: services/api is gone"));
+            out.println(seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            zk.setData("services/api", new Endpoint("10.0.0.3", 8081)).block(WAIT);
+            out.println(seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            zk.delete("services/api").block(WAIT);
+            out.println(seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            zk.create("services/api", new Endpoint("10.0.0.1", 8080)).block(WAIT);
+            out.println(seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            watch.dispose();
+
+            step("6. A missing node is an empty Mono, not an error and not {}");
             boolean missing = zk.getData("services/nope").blockOptional(WAIT).isEmpty();
             out.println("   getData(\"services/nope\") is empty: " + missing);
 
-            step("6. Bad input fails at call time with a message naming it; conflicts name path and version");
+            step("7. Bad input fails at call time with a message naming it; conflicts name path and version");
             try {
                 zk.getData("services/../secrets");
             } catch (IllegalArgumentException e) {
@@ -125,14 +144,14 @@ public final class Demo {
                 out.println("   " + e.getMessage());
             }
 
-            step("7. Advertise this service: an ephemeral sequential node, as ASAB's advertise()");
+            step("8. Advertise this service: an ephemeral sequential node, as ASAB's advertise()");
             Advertisement ad = zk.advertise(
                             Map.of("appclass", "DemoApp", "web", List.of(List.of("0.0.0.0", 8080))), "run/DemoApp.")
                     .block(WAIT);
             out.println("   advertised at " + ad.node().orElseThrow() + ": "
                     + zk.getData(ad.node().orElseThrow()).block(WAIT));
 
-            step("8. Expire the session for real: the advertisement comes back by itself, exactly once");
+            step("9. Expire the session for real: the advertisement comes back by itself, exactly once");
             long epoch = zk.connectionEvent().epoch();
             SessionExpirer.expire(zk.zooKeeper(), zk.spec().connectString());
             String back = ad.nodes()
@@ -141,7 +160,7 @@ public final class Demo {
             out.println("   re-advertised at " + back + "; nodes under run/: "
                     + zk.getChildren("run").block(WAIT));
 
-            step("9. Withdraw, clean up and close: the final state is LOST, then the stream completes");
+            step("10. Withdraw, clean up and close: the final state is LOST, then the stream completes");
             ad.withdraw().block(WAIT);
             zk.deleteRecursive("").block(WAIT);
             zk.close().block(WAIT);

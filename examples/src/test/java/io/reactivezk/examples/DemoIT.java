@@ -33,6 +33,12 @@ class DemoIT {
                 .contains("getData(\"services/nope\") is empty: true")
                 .contains("services/../secrets")
                 .contains("typed read: Endpoint[host=10.0.0.1, port=8080]")
+                .contains(String.join(
+                        System.lineSeparator(),
+                        "watch: services/api = Endpoint[host=10.0.0.1, port=8080]",
+                        "   watch: services/api = Endpoint[host=10.0.0.3, port=8081]",
+                        "   watch: services/api is gone",
+                        "   watch: services/api = Endpoint[host=10.0.0.1, port=8080]"))
                 .contains("node is not at the expected version 0")
                 .containsPattern("advertised at /run/DemoApp\\.\\d{10}: \\{\"appclass\":\"DemoApp\"")
                 .contains("state -> CONNECTED (session 0x")
