@@ -343,9 +343,9 @@ public interface ZooKeeperContainer {
      *
      * <p><b>Connections:</b> the stream lives across reconnections and session expiry and does not fail because of
      * them. It waits while the container is {@link ConnectionState#SUSPENDED} or {@link ConnectionState#LOST}. After a
-     * reconnection within the session the node is read again and a snapshot marked {@link NodeSnapshot#resync()} is
-     * emitted if the node changed meanwhile; after a new session (whose watches start empty) a snapshot marked
-     * {@code resync} is always emitted.
+     * reconnection within the session, and after a new session (whose watch is added again), the node is read again
+     * and a snapshot marked {@link NodeSnapshot#resync()} is emitted if the node changed meanwhile (by {@code mzxid}
+     * and existence); an unchanged node emits nothing.
      *
      * <p><b>Sharing:</b> all subscribers of the same path, in data, children and typed streams alike, share one
      * ZooKeeper persistent watch ({@link org.apache.zookeeper.AddWatchMode#PERSISTENT}) and one read per change; a
@@ -405,7 +405,7 @@ public interface ZooKeeperContainer {
      * no children. Changes of the children's data are not reported.
      *
      * <p>Backpressure (latest value wins), connections (a {@link ChildrenSnapshot#resync()} snapshot after a
-     * reconnection if the children changed, and always after a new session), sharing (one persistent watch per path,
+     * reconnection or a new session if the children changed), sharing (one persistent watch per path,
      * shared with {@link #watchData(String)}), threads and the end of the stream are as for
      * {@link #watchData(String)}.
      *

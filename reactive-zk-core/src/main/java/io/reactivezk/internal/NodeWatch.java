@@ -74,12 +74,13 @@ final class NodeWatch extends ServerWatch {
 
     @Override
     void onConnected(boolean newSession) {
-        resync(data, newSession);
-        resync(children, newSession);
+        // A new session's watch was added by the caller; either way, re-read and emit only what changed.
+        resync(data);
+        resync(children);
     }
 
     /** Reads a view again after a (re)connection, abandoning a read that was in flight on the old connection. */
-    private void resync(View view, boolean newSession) {
+    private void resync(View view) {
         if (view.subscribers.isEmpty()) {
             return;
         }
@@ -87,7 +88,6 @@ final class NodeWatch extends ServerWatch {
         view.inFlight = 0;
         view.dirty = false;
         view.resync |= seen;
-        view.force |= seen && newSession;
         read(view);
     }
 
@@ -122,26 +122,23 @@ final class NodeWatch extends ServerWatch {
         long sequence = ++view.sequence;
         view.inFlight = sequence;
         boolean resync = view.resync;
-        boolean force = view.force;
         view.resync = false;
-        view.force = false;
         if (view.channel == Downstream.Channel.DATA) {
             handle().getData(
                             path,
                             false,
-                            (rc, p, ctx, bytes, stat) -> submit(() -> onData(sequence, resync, force, rc, bytes, stat)),
+                            (rc, p, ctx, bytes, stat) -> submit(() -> onData(sequence, resync, rc, bytes, stat)),
                             null);
         } else {
             handle().getChildren(
                             path,
                             false,
-                            (rc, p, ctx, names, stat) ->
-                                    submit(() -> onChildren(sequence, resync, force, rc, names, stat)),
+                            (rc, p, ctx, names, stat) -> submit(() -> onChildren(sequence, resync, rc, names, stat)),
                             null);
         }
     }
 
-    private void onData(long sequence, boolean resync, boolean force, int rc, byte @Nullable [] bytes, Stat stat) {
+    private void onData(long sequence, boolean resync, int rc, byte @Nullable [] bytes, Stat stat) {
         if (closed() || sequence != data.inFlight) {
             return;
         }
@@ -152,10 +149,10 @@ final class NodeWatch extends ServerWatch {
                     ? new NodeSnapshot(relativePath, path, bytes == null ? new byte[0] : bytes, stat, resync)
                     : new NodeSnapshot(relativePath, path, null, null, resync);
             NodeSnapshot previous = (NodeSnapshot) data.current;
-            if (force || dataChanged(previous, next)) {
+            if (dataChanged(previous, next)) {
                 data.emit(next);
             }
-        } else if (!readFailed(data, code, "getData", resync, force)) {
+        } else if (!readFailed(data, code, "getData", resync)) {
             return;
         }
         if (data.dirty) {
@@ -164,8 +161,7 @@ final class NodeWatch extends ServerWatch {
         }
     }
 
-    private void onChildren(
-            long sequence, boolean resync, boolean force, int rc, @Nullable List<String> names, Stat stat) {
+    private void onChildren(long sequence, boolean resync, int rc, @Nullable List<String> names, Stat stat) {
         if (closed() || sequence != children.inFlight) {
             return;
         }
@@ -181,10 +177,10 @@ final class NodeWatch extends ServerWatch {
                 next = new ChildrenSnapshot(relativePath, path, List.of(), null, resync);
             }
             ChildrenSnapshot previous = (ChildrenSnapshot) children.current;
-            if (force || childrenChanged(previous, next)) {
+            if (childrenChanged(previous, next)) {
                 children.emit(next);
             }
-        } else if (!readFailed(children, code, "getChildren", resync, force)) {
+        } else if (!readFailed(children, code, "getChildren", resync)) {
             return;
         }
         if (children.dirty) {
@@ -198,10 +194,9 @@ final class NodeWatch extends ServerWatch {
      *
      * @return {@code true} if the view goes on (it reads again on the next connection), {@code false} if it failed
      */
-    private boolean readFailed(View view, Code code, String operation, boolean resync, boolean force) {
+    private boolean readFailed(View view, Code code, String operation, boolean resync) {
         if (waitsForConnection(code)) {
             view.resync |= resync;
-            view.force |= force;
             return true;
         }
         view.fail(Errors.of(code, operation, path));
@@ -268,9 +263,6 @@ final class NodeWatch extends ServerWatch {
         /** The next read follows a reconnection: mark its snapshot. */
         boolean resync;
 
-        /** The next read follows a new session: emit its snapshot even if unchanged. */
-        boolean force;
-
         View(Downstream.Channel channel) {
             this.channel = channel;
         }
@@ -307,7 +299,6 @@ final class NodeWatch extends ServerWatch {
             inFlight = 0;
             dirty = false;
             resync = false;
-            force = false;
         }
     }
 }
