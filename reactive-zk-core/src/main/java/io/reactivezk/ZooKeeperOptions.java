@@ -203,7 +203,8 @@ public final class ZooKeeperOptions {
     }
 
     /**
-     * The JSON mapper for {@code getData} and JSON writes, or {@code null} for a default {@link JsonMapper}.
+     * The JSON mapper for {@code getData} and JSON writes, or {@code null} for the default: Jackson's defaults with
+     * properties and map keys written in sorted order, so equal values always give equal bytes.
      *
      * @return the configured mapper, if any
      */

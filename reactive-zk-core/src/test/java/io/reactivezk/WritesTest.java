@@ -195,6 +195,11 @@ class WritesTest {
             assertThat(text("text")).isEqualTo("žluťoučký");
             assertThat(admin.getData(chroot.resolve("raw"), false, null)).containsExactly(0, 1, 2);
             assertThat(text("map")).isEqualTo("{\"k\":[1,2]}");
+            zk.create("sorted", Map.of("b", 2, "a", 1, "c", Map.of("z", 0, "y", 1)))
+                    .block(WAIT);
+            zk.create("record", new Config("api", 3)).block(WAIT);
+            assertThat(text("sorted")).isEqualTo("{\"a\":1,\"b\":2,\"c\":{\"y\":1,\"z\":0}}");
+            assertThat(text("record")).isEqualTo("{\"name\":\"api\",\"replicas\":3}");
 
             zk.setData("json", new Config("api", 5)).block(WAIT);
             StepVerifier.create(zk.getData("json", Config.class))

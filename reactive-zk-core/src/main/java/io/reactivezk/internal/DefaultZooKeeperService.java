@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The service: configuration, blocking scheduler, JSON mapper and the containers it created. */
@@ -53,7 +55,18 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
                 60,
                 true);
         JsonMapper mapper = options.jsonMapper();
-        this.json = new Json(mapper != null ? mapper : JsonMapper.builder().build());
+        this.json = new Json(mapper != null ? mapper : defaultMapper());
+    }
+
+    /**
+     * Jackson's defaults, plus sorted properties and map keys: equal values always give equal bytes (Jackson does not
+     * promise a stable property order otherwise, and {@code Map.of} has none).
+     */
+    static JsonMapper defaultMapper() {
+        return JsonMapper.builder()
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .build();
     }
 
     @Override
