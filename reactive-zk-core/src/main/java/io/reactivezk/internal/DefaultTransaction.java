@@ -34,41 +34,37 @@ final class DefaultTransaction implements Transaction {
         }
         String absolute = resolve.apply(path);
         byte[] bytes = payloads.encode(data, absolute);
-        payloadBytes += bytes.length + absolute.length() + Payloads.PER_OP_OVERHEAD;
         long ttl = options.ttl() == null ? -1 : options.ttl().toMillis();
-        ops.add(
+        return add(
                 options.ttl() == null
                         ? Op.create(absolute, bytes, options.acl(), options.mode())
-                        : Op.create(absolute, bytes, options.acl(), options.mode(), ttl));
-        expectedVersions.add(-1);
-        return this;
+                        : Op.create(absolute, bytes, options.acl(), options.mode(), ttl),
+                -1,
+                bytes.length);
     }
 
     @Override
     public Transaction setData(String path, Object data, int expectedVersion) {
         String absolute = resolve.apply(path);
         byte[] bytes = payloads.encode(data, absolute);
-        payloadBytes += bytes.length + absolute.length() + Payloads.PER_OP_OVERHEAD;
-        ops.add(Op.setData(absolute, bytes, expectedVersion));
-        expectedVersions.add(expectedVersion);
-        return this;
+        return add(Op.setData(absolute, bytes, expectedVersion), expectedVersion, bytes.length);
     }
 
     @Override
     public Transaction delete(String path, int expectedVersion) {
-        String absolute = resolve.apply(path);
-        payloadBytes += absolute.length() + Payloads.PER_OP_OVERHEAD;
-        ops.add(Op.delete(absolute, expectedVersion));
-        expectedVersions.add(expectedVersion);
-        return this;
+        return add(Op.delete(resolve.apply(path), expectedVersion), expectedVersion, 0);
     }
 
     @Override
     public Transaction check(String path, int expectedVersion) {
-        String absolute = resolve.apply(path);
-        payloadBytes += absolute.length() + Payloads.PER_OP_OVERHEAD;
-        ops.add(Op.check(absolute, expectedVersion));
+        return add(Op.check(resolve.apply(path), expectedVersion), expectedVersion, 0);
+    }
+
+    /** Records an operation with its expected version and the room it takes in the request. */
+    private Transaction add(Op op, int expectedVersion, int dataLength) {
+        ops.add(op);
         expectedVersions.add(expectedVersion);
+        payloadBytes += dataLength + op.getPath().length() + Payloads.PER_OP_OVERHEAD;
         return this;
     }
 
