@@ -1,0 +1,90 @@
+package io.reactivezk.examples.snippets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivezk.ConnectionState;
+import io.reactivezk.ZooKeeperConfig;
+import io.reactivezk.ZooKeeperContainer;
+import io.reactivezk.ZooKeeperService;
+import io.reactivezk.testkit.EmbeddedZooKeeper;
+import io.reactivezk.testkit.SharedZooKeeper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.zookeeper.ZooKeeper;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+
+/** The documented snippets run as written against a real server. */
+class DocSnippetsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private EmbeddedZooKeeper server;
+    private ZooKeeper observer;
+
+    @BeforeEach
+    void start() {
+        server = EmbeddedZooKeeper.startNew();
+        observer = SharedZooKeeper.connect(server.connectString());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        observer.close(2000);
+        server.close();
+    }
+
+    @Test
+    void theReadmeTasteAdvertisesUnderTheUrlsRoot(@TempDir Path dir) throws Exception {
+        Path appConf = dir.resolve("app.conf");
+        Files.writeString(appConf, "[zookeeper]\nservers=" + server.connectString() + "\n");
+        ZooKeeperService service = DocSnippets.taste(appConf);
+        try {
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> observer.exists("/etc/configs/run", false) != null
+                            && observer.getChildren("/etc/configs/run", false).size() == 1);
+            assertThat(observer.getChildren("/etc/configs/run", false).get(0)).matches("MyApp\\.\\d{10}");
+        } finally {
+            service.close(WAIT);
+        }
+    }
+
+    @Test
+    void theAdvertisementWalkThroughEndsWithdrawn() throws Exception {
+        ZooKeeperService service = ZooKeeperService.create(
+                ZooKeeperConfig.empty().withEnvironment(Map.of("ASAB_ZOOKEEPER_SERVERS", server.connectString())));
+        try {
+            ZooKeeperContainer zk = service.container("zookeeper:///docs");
+            zk.states().filter(s -> s == ConnectionState.CONNECTED).blockFirst(WAIT);
+            DocSnippets.advertise(zk, Map.of("appclass", "MyApp", "version", 2));
+            assertThat(observer.getChildren("/docs/run", false)).isEmpty();
+        } finally {
+            service.close(WAIT);
+        }
+    }
+
+    @Test
+    void theWatchesDeliverTheConfiguration() throws Exception {
+        ZooKeeperService service = ZooKeeperService.create(
+                ZooKeeperConfig.empty().withEnvironment(Map.of("ASAB_ZOOKEEPER_SERVERS", server.connectString())));
+        List<DocSnippets.AppConfig> applied = new CopyOnWriteArrayList<>();
+        try {
+            ZooKeeperContainer zk = service.container("zookeeper:///docs");
+            Disposable watching = DocSnippets.watches(zk, applied::add);
+            zk.upsert("config/app", new DocSnippets.AppConfig("api", 3)).block(WAIT);
+            Awaitility.await().atMost(WAIT).until(() -> applied.contains(new DocSnippets.AppConfig("api", 3)));
+            watching.dispose();
+        } finally {
+            service.close(WAIT);
+        }
+    }
+}
