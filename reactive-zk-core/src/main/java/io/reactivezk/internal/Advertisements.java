@@ -233,7 +233,7 @@ final class Advertisements {
             return Calls.getChildren(zk, parent)
                     .flatMapMany(Flux::fromIterable)
                     .filter(name -> Writes.isSequentialOf(name, namePrefix))
-                    .map(name -> ZkPaths.ROOT.equals(parent) ? "/" + name : parent + "/" + name)
+                    .map(name -> ZkPaths.child(parent, name))
                     .concatMap(path -> Calls.exists(zk, path)
                             .filter(stat -> stat.getEphemeralOwner() != sessionId
                                     && formerOwners.contains(stat.getEphemeralOwner()))

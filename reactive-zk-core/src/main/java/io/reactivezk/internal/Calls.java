@@ -10,6 +10,7 @@ import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -46,12 +47,20 @@ final class Calls {
                 false,
                 (rc, p, ctx, children) -> {
                     if (ok(rc, sink, "getChildren", path)) {
-                        List<String> sorted = new ArrayList<>(children);
-                        Collections.sort(sorted);
-                        sink.success(List.copyOf(sorted));
+                        sink.success(sorted(children));
                     }
                 },
                 null));
+    }
+
+    /** ZooKeeper's child names (in no particular order, possibly null) as a sorted, unmodifiable list. */
+    static List<String> sorted(@Nullable List<String> children) {
+        if (children == null || children.isEmpty()) {
+            return List.of();
+        }
+        List<String> sorted = new ArrayList<>(children);
+        Collections.sort(sorted);
+        return List.copyOf(sorted);
     }
 
     /** Completes with the node's {@link Stat}, or empty when it does not exist. */

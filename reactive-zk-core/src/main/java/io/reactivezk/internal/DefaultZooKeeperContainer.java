@@ -201,21 +201,13 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
                     "advertise needs a node name prefix below the root, such as " + "\"run/App.\": " + path);
         }
         byte[] bytes = payloads.encodeAdvertisement(data, prefix);
-        Mono<Advertisement> advertised = advertisements.advertise(prefix, bytes);
-        return options.publishOn() == null ? advertised : advertised.publishOn(options.publishOn());
+        return operations.published(advertisements.advertise(prefix, bytes));
     }
 
     @Override
     public <T> Mono<T> execute(ZooKeeperCall<T> call) {
         Objects.requireNonNull(call, "call must not be null");
-        Mono<ZooKeeper> connected = session.connected()
-                .timeout(
-                        options.operationTimeout(),
-                        Mono.error(() -> new io.reactivezk.OperationTimeoutException(
-                                "execute: no connection within " + options.operationTimeout() + "; the container is "
-                                        + session.current().state(),
-                                options.operationTimeout())));
-        Mono<T> result = connected.publishOn(blocking).handle((zk, sink) -> {
+        Mono<T> result = operations.connected("execute").publishOn(blocking).handle((zk, sink) -> {
             try {
                 T value = call.call(zk);
                 if (value != null) {
@@ -230,7 +222,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
                 sink.error(e);
             }
         });
-        return options.publishOn() == null ? result : result.publishOn(options.publishOn());
+        return operations.published(result);
     }
 
     @Override

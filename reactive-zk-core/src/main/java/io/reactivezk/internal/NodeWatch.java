@@ -3,7 +3,6 @@ package io.reactivezk.internal;
 import io.reactivezk.ChildrenSnapshot;
 import io.reactivezk.NodeSnapshot;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -170,9 +169,7 @@ final class NodeWatch extends ServerWatch {
         if (code == Code.OK || code == Code.NONODE) {
             ChildrenSnapshot next;
             if (code == Code.OK) {
-                List<String> sorted = names == null ? new ArrayList<>() : new ArrayList<>(names);
-                Collections.sort(sorted);
-                next = new ChildrenSnapshot(relativePath, path, sorted, stat, resync);
+                next = new ChildrenSnapshot(relativePath, path, Calls.sorted(names), stat, resync);
             } else {
                 next = new ChildrenSnapshot(relativePath, path, List.of(), null, resync);
             }

@@ -77,7 +77,36 @@ public final class Operations {
                     .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
         }
         guarded = guarded.timeout(options.operationTimeout(), Mono.error(() -> timeout(operation, path)));
-        return options.publishOn() == null ? guarded : guarded.publishOn(options.publishOn());
+        return published(guarded);
+    }
+
+    /**
+     * The connected handle, waited for at most the operation timeout; for work that is not an asynchronous call and
+     * is not retried (the blocking fallback).
+     *
+     * @param operation the operation's name, for the timeout error
+     * @return the handle once CONNECTED; fails with {@link OperationTimeoutException} after the operation timeout
+     */
+    public Mono<ZooKeeper> connected(String operation) {
+        return session.connected()
+                .timeout(
+                        options.operationTimeout(),
+                        Mono.error(() -> new OperationTimeoutException(
+                                operation + ": no connection within " + options.operationTimeout()
+                                        + "; the container is "
+                                        + session.current().state(),
+                                options.operationTimeout())));
+    }
+
+    /**
+     * Publishes on the configured scheduler, if any.
+     *
+     * @param result any result of the container
+     * @param <T> the result type
+     * @return {@code result}, or {@code result.publishOn(scheduler)}
+     */
+    public <T> Mono<T> published(Mono<T> result) {
+        return options.publishOn() == null ? result : result.publishOn(options.publishOn());
     }
 
     private OperationTimeoutException timeout(String operation, String path) {

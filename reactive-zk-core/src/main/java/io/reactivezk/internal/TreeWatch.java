@@ -3,7 +3,6 @@ package io.reactivezk.internal;
 import io.reactivezk.TreeEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -171,13 +170,8 @@ final class TreeWatch extends ServerWatch {
             model.put(node, present);
             modelVersion++;
             emit(present);
-            if (names != null && !names.isEmpty()) {
-                List<String> sorted = new ArrayList<>(names);
-                Collections.sort(sorted);
-                String prefix = node.equals(ZkPaths.ROOT) ? node : node + "/";
-                for (String name : sorted) {
-                    pending.add(prefix + name);
-                }
+            for (String name : Calls.sorted(names)) {
+                pending.add(ZkPaths.child(node, name));
             }
         } else if (code != Code.NONODE) {
             if (waitsForConnection(code)) {

@@ -101,7 +101,7 @@ final class Writes {
                 .flatMapMany(Flux::fromIterable)
                 .filter(name -> isSequentialOf(name, namePrefix))
                 .concatMap(name -> {
-                    String child = ZkPaths.ROOT.equals(parent) ? "/" + name : parent + "/" + name;
+                    String child = ZkPaths.child(parent, name);
                     return Calls.getData(zk, child)
                             .filter(node -> node.stat().getEphemeralOwner() == session
                                     && data.map(d -> Arrays.equals(d, node.data()))
@@ -157,8 +157,7 @@ final class Writes {
     private static Mono<Void> deleteTree(ZooKeeper zk, String path, int attempts) {
         return Calls.getChildren(zk, path)
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(
-                        child -> deleteTree(zk, ZkPaths.ROOT.equals(path) ? "/" + child : path + "/" + child, attempts))
+                .concatMap(child -> deleteTree(zk, ZkPaths.child(path, child), attempts))
                 .then(ZkPaths.ROOT.equals(path) ? Mono.empty() : Calls.delete(zk, path, -1))
                 .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
                 .onErrorResume(

@@ -80,7 +80,18 @@ public final class ZkPaths {
         }
         checkSegments(relativePath, from, to, relativePath);
         String relative = relativePath.substring(from, to);
-        return root.equals(ROOT) ? ROOT + relative : root + "/" + relative;
+        return child(root, relative);
+    }
+
+    /**
+     * Joins an absolute parent path and a name (or a relative path already checked) below it.
+     *
+     * @param parent a valid absolute path
+     * @param name one or more segments, without a leading or trailing slash
+     * @return {@code /name} below the root, else {@code parent/name}
+     */
+    public static String child(String parent, String name) {
+        return parent.equals(ROOT) ? ROOT + name : parent + "/" + name;
     }
 
     /**
