@@ -35,17 +35,22 @@ class AdvertiseIT {
 
     private static final Logger timings = LoggerFactory.getLogger("io.reactivezk.timings");
 
-    /** The nodes under {@code parent}, each with its ephemeral owner, as a second client sees them. */
-    static Map<String, Long> owners(ZooKeeper observer, String parent) throws Exception {
-        observer.sync(parent, (rc, path, ctx) -> {}, null);
-        Map<String, Long> owners = new java.util.TreeMap<>();
-        for (String child : observer.getChildren(parent, false)) {
-            Stat stat = observer.exists(parent + "/" + child, false);
-            if (stat != null) {
-                owners.put(child, stat.getEphemeralOwner());
+    /**
+     * The nodes under {@code parent}, each with its ephemeral owner, as a second client sees them (after a sync, and
+     * riding out a stopped member, see {@link Nodes}).
+     */
+    static Map<String, Long> owners(ZooKeeper observer, String parent) {
+        return new Nodes(observer).call(() -> {
+            observer.sync(parent, (rc, path, ctx) -> {}, null);
+            Map<String, Long> owners = new java.util.TreeMap<>();
+            for (String child : observer.getChildren(parent, false)) {
+                Stat stat = observer.exists(parent + "/" + child, false);
+                if (stat != null) {
+                    owners.put(child, stat.getEphemeralOwner());
+                }
             }
-        }
-        return owners;
+            return owners;
+        });
     }
 
     @Nested
@@ -251,7 +256,7 @@ class AdvertiseIT {
             String node = ad.node().orElseThrow();
             ZooKeeper observer = SharedZooKeeper.connect(ensemble.connectString());
             try {
-                long czxid = observer.exists("/svc" + node, false).getCzxid();
+                long czxid = new Nodes(observer).stat("/svc" + node).getCzxid();
 
                 StepVerifier.create(zk.states().skip(1).take(2))
                         .then(() -> ensemble.stop(ensemble.memberOf(zk.zooKeeper())))
@@ -260,7 +265,7 @@ class AdvertiseIT {
                 zk.getChildren("run").block(WAIT);
                 assertThat(ad.node()).contains(node);
                 assertThat(owners(observer, "/svc/run")).hasSize(1);
-                assertThat(observer.exists("/svc" + node, false).getCzxid()).isEqualTo(czxid);
+                assertThat(new Nodes(observer).stat("/svc" + node).getCzxid()).isEqualTo(czxid);
 
                 long epoch = zk.connectionEvent().epoch();
                 SessionExpirer.expire(zk.zooKeeper(), ensemble.connectString());
