@@ -58,6 +58,21 @@ final class Fixtures {
                 .until(check::holds);
     }
 
+    /**
+     * Deletes a container's root and everything below it, best effort: for tests that work in a root of their own on
+     * a server that outlives them.
+     */
+    static void removeRoot(ZooKeeperContainer zk) {
+        String root = zk.spec().rootPath();
+        zk.deleteRecursive("/")
+                .then(zk.execute(raw -> {
+                    raw.delete(root, -1);
+                    return null;
+                }))
+                .onErrorComplete()
+                .block(WAIT);
+    }
+
     /** Creates a node (and its parents) with the given text through the shared admin client. */
     static void seed(String absolutePath, String text) {
         seed(absolutePath, text.getBytes(StandardCharsets.UTF_8));

@@ -4,7 +4,6 @@ import static io.reactivezk.Fixtures.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.reactivezk.testkit.EmbeddedZooKeeper;
 import io.reactivezk.testkit.SessionExpirer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,7 +39,7 @@ class KazooInteropIT {
     private static final AtomicInteger ROOTS = new AtomicInteger();
 
     private static String python;
-    private static @Nullable EmbeddedZooKeeper embedded;
+    private static @Nullable NamedOrEmbeddedServer server;
     private static String connectString;
 
     private ZooKeeperService service;
@@ -52,19 +51,14 @@ class KazooInteropIT {
     static void findPythonAndServer() {
         python = KazooPeer.python().orElse(null);
         Assumptions.assumeTrue(python != null, "no Python interpreter with Kazoo here (apt-get install python3-kazoo)");
-        String external = System.getProperty("reactivezk.it.servers", "");
-        if (external.isBlank()) {
-            embedded = EmbeddedZooKeeper.startNew();
-            connectString = embedded.connectString();
-        } else {
-            connectString = external;
-        }
+        server = NamedOrEmbeddedServer.start();
+        connectString = server.connectString;
     }
 
     @AfterAll
     static void stopServer() {
-        if (embedded != null) {
-            embedded.close();
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -80,19 +74,13 @@ class KazooInteropIT {
     @AfterEach
     void close() {
         peer.close();
-        zk.deleteRecursive("/")
-                .then(zk.execute(raw -> {
-                    raw.delete(root, -1);
-                    return null;
-                }))
-                .onErrorComplete()
-                .block(WAIT);
+        Fixtures.removeRoot(zk);
         service.close(WAIT);
     }
 
     @Test
     void kazooTalksToTheSameServer() {
-        log.info("Kazoo peer ({}) on ZooKeeper server {}", python, ServerCompatibilityIT.serverVersion(connectString));
+        log.info("Kazoo peer ({}) on ZooKeeper server {}", python, ServerCompatibility.serverVersion(connectString));
         assertThat(peer.call("session").get("session").asLong()).isNotZero();
     }
 

@@ -2,6 +2,7 @@ package io.reactivezk.internal;
 
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
+import io.reactivezk.NodeException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -213,6 +214,15 @@ abstract class ServerWatch implements Watcher {
             return;
         }
         log.warn("{}: cannot watch {} ({})", owner.name(), path, Errors.describe(code));
+        if (code == Code.UNIMPLEMENTED) {
+            failAll(new NodeException(
+                    "addWatch " + path + ": the server does not support persistent watches (ZooKeeper 3.6 or later"
+                            + " is needed for watch streams)",
+                    code,
+                    path,
+                    null));
+            return;
+        }
         failAll(Errors.of(code, "addWatch", path));
     }
 
@@ -224,6 +234,19 @@ abstract class ServerWatch implements Watcher {
         connected = false;
         zk = null;
         completeAll();
+    }
+
+    /**
+     * Adds the server watch and reads again, because the watch that fed this one on the same path is gone (see
+     * {@link Watches}). Without a connection, the next CONNECTED does both.
+     */
+    final void rearm() {
+        ZooKeeper current = zk;
+        if (!connected() || current == null) {
+            return;
+        }
+        addWatch(current);
+        onConnected(false);
     }
 
     /** The last subscriber left and the registry removed the server watch. */

@@ -11,6 +11,8 @@ import java.util.Set;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
@@ -109,6 +111,7 @@ final class TreeWatch extends ServerWatch {
         if (type == null || eventPath == null) {
             return;
         }
+        feedNodeWatch(event, type, eventPath);
         TreeEvent change = new TreeEvent(type, owner.relative(eventPath), eventPath, event.getZxid());
         if (reading) {
             if (held.size() >= MAX_HELD_EVENTS) {
@@ -120,6 +123,25 @@ final class TreeWatch extends ServerWatch {
             apply(change);
         }
         // else: the tree has not been read yet, or a read was cut short; the next read reflects this change
+    }
+
+    /**
+     * Passes what concerns the watched node itself to the data and children streams of the same path, which add no
+     * watch of their own while this one exists (see {@link Watches}).
+     */
+    private void feedNodeWatch(WatchedEvent event, TreeEvent.Type type, String eventPath) {
+        boolean self = eventPath.equals(path);
+        boolean child = !self
+                && type != TreeEvent.Type.DATA_CHANGED
+                && ZkPaths.parent(eventPath).equals(path);
+        if (!self && !child) {
+            return;
+        }
+        NodeWatch fed = owner.nodeWatch(path);
+        if (fed == null) {
+            return;
+        }
+        fed.process(self ? event : new WatchedEvent(EventType.NodeChildrenChanged, KeeperState.SyncConnected, path));
     }
 
     // ---- reading the tree ----

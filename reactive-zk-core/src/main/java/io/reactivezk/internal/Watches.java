@@ -38,6 +38,21 @@ import reactor.core.scheduler.Scheduler;
  * Object)} for its own type: ZooKeeper's {@code removeWatches} with a watcher object only checks the server and forgets
  * the watcher locally, leaving the server's watch in place. As a consequence, persistent watches that an application
  * adds with the raw handle on the same path are removed too.
+ *
+ * <p>Servers before ZooKeeper 3.9 differ in two ways, and this class covers both:
+ *
+ * <ul>
+ *   <li>They keep one watch mode per path and session (ZOOKEEPER-4466): a {@code PERSISTENT} watch added on a path
+ *       that has a {@code PERSISTENT_RECURSIVE} one turns it into a plain persistent watch, and the tree below stops
+ *       reporting. So while a tree stream watches a path, the data and children streams of that same path hold no
+ *       watch of their own (one they had is removed when the tree watch is added): the tree watch feeds them
+ *       ({@link TreeWatch} forwards the events of the node and of its direct children). When the tree watch goes,
+ *       their own watch is added and they read again.
+ *   <li>They do not know the watcher types {@code Persistent} and {@code PersistentRecursive} (ZOOKEEPER-4472) and
+ *       answer {@code MARSHALLINGERROR}. The first such answer switches the container to removing by path
+ *       ({@link WatcherType#Any}) when no other stream watches that path, and to forgetting the watcher locally when
+ *       one does (the server's single watch on that path serves it).
+ * </ul>
  */
 final class Watches {
 
@@ -54,6 +69,12 @@ final class Watches {
 
     private final Object lock = new Object();
     private final Map<Key, ServerWatch> watches = new HashMap<>();
+
+    /**
+     * Whether the server removes persistent watches by their own type: {@code null} until a removal tells, {@code
+     * false} for servers before ZooKeeper 3.9; guarded by {@link #lock}.
+     */
+    private @Nullable Boolean typedRemoval;
 
     Watches(String name, String root, Session session, Json json, @Nullable Scheduler publishOn) {
         this.name = name;
@@ -165,6 +186,7 @@ final class Watches {
     void detach(Downstream<?> downstream) {
         ServerWatch watch;
         boolean last;
+        NodeWatch fed = null;
         synchronized (lock) {
             watch = downstream.watch;
             if (watch == null || downstream.detached) {
@@ -177,7 +199,15 @@ final class Watches {
                 watches.remove(new Key(watch.path, watch.mode), watch);
                 watch.connection.dispose();
                 removeFromServer(watch);
+                if (watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
+                        && watches.get(new Key(watch.path, AddWatchMode.PERSISTENT)) instanceof NodeWatch node) {
+                    fed = node;
+                }
             }
+        }
+        if (fed != null) {
+            // The tree watch fed this node's streams; now they need their own watch, queued after the removal.
+            fed.submit(fed::rearm);
         }
         ServerWatch detached = watch;
         detached.submit(() -> detached.detach(downstream));
@@ -197,9 +227,35 @@ final class Watches {
             if (watch.retired) {
                 return false;
             }
+            if (watch.mode == AddWatchMode.PERSISTENT
+                    && watches.containsKey(new Key(watch.path, AddWatchMode.PERSISTENT_RECURSIVE))) {
+                // fed by the tree watch on the same path; see the class comment
+                return false;
+            }
             watch.addedOn = zk;
             zk.addWatch(watch.path, watch, watch.mode, callback, null);
+            if (watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
+                    && watches.get(new Key(watch.path, AddWatchMode.PERSISTENT)) instanceof NodeWatch node
+                    && node.addedOn == zk) {
+                // From now on the tree watch feeds that node's streams: drop its own watch, so that no reconnection
+                // restores both on a server that keeps one mode per path (it could restore the plain one last).
+                node.addedOn = null;
+                zk.removeAllWatches(
+                        watch.path,
+                        WatcherType.Persistent,
+                        true,
+                        (rc, path, ctx) -> logRemoval(Code.get(rc), path),
+                        null);
+            }
             return true;
+        }
+    }
+
+    /** The data and children watch of a path, if a stream watches it; for the tree watch of the same path. */
+    @Nullable
+    NodeWatch nodeWatch(String absolute) {
+        synchronized (lock) {
+            return watches.get(new Key(absolute, AddWatchMode.PERSISTENT)) instanceof NodeWatch node ? node : null;
         }
     }
 
@@ -209,25 +265,106 @@ final class Watches {
         if (zk == null || session.isClosed()) {
             return;
         }
-        WatcherType type = watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
-                ? WatcherType.PersistentRecursive
-                : WatcherType.Persistent;
+        WatcherType type = typeOf(watch);
         try {
-            // local = true: if the connection is down, the watch is forgotten here and so not re-registered on
-            // reconnection; the server drops the old connection's watches itself.
-            zk.removeAllWatches(
-                    watch.path,
-                    type,
-                    true,
-                    (rc, path, ctx) -> {
-                        Code code = Code.get(rc);
-                        if (code != Code.OK && code != Code.NOWATCHER && !ServerWatch.waitsForConnection(code)) {
-                            log.warn("{}: cannot remove the watch on {} ({})", name, path, Errors.describe(code));
-                        }
-                    },
-                    null);
+            if (typedRemoval == null) {
+                // Not known yet whether the server removes by type: ask it, and learn from the answer.
+                zk.removeAllWatches(
+                        watch.path,
+                        type,
+                        false,
+                        (rc, path, ctx) -> {
+                            Code code = Code.get(rc);
+                            synchronized (lock) {
+                                removedByType(watch, zk, code);
+                            }
+                        },
+                        null);
+            } else if (typedRemoval) {
+                removeByType(watch, zk, type);
+            } else {
+                removeLegacy(watch, zk);
+            }
         } catch (RuntimeException e) {
             log.warn("{}: cannot remove the watch on {}", name, watch.path, e);
+        }
+    }
+
+    private static WatcherType typeOf(ServerWatch watch) {
+        return watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
+                ? WatcherType.PersistentRecursive
+                : WatcherType.Persistent;
+    }
+
+    /** The answer to the first removal; called with the lock held. */
+    private void removedByType(ServerWatch watch, ZooKeeper zk, Code code) {
+        switch (code) {
+            case OK, NOWATCHER -> {
+                if (code == Code.OK && typedRemoval == null) {
+                    typedRemoval = true;
+                }
+            }
+            case MARSHALLINGERROR, UNIMPLEMENTED, BADARGUMENTS -> {
+                if (typedRemoval == null) {
+                    log.info(
+                            "{}: the server predates ZooKeeper 3.9 ({} for a typed watch removal):"
+                                    + " watches are removed by path from now on",
+                            name,
+                            code);
+                }
+                typedRemoval = false;
+                removeLegacy(watch, zk);
+            }
+            default -> {
+                if (ServerWatch.waitsForConnection(code)) {
+                    // The server drops a lost connection's watches; forget this one here so no reconnection restores
+                    // it.
+                    forgetLocally(watch, zk);
+                } else {
+                    log.warn("{}: cannot remove the watch on {} ({})", name, watch.path, Errors.describe(code));
+                }
+            }
+        }
+    }
+
+    private void removeByType(ServerWatch watch, ZooKeeper zk, WatcherType type) {
+        // local = true: if the connection is down, the watch is forgotten here and so not re-registered on
+        // reconnection; the server drops the old connection's watches itself.
+        zk.removeAllWatches(watch.path, type, true, (rc, path, ctx) -> logRemoval(Code.get(rc), path), null);
+    }
+
+    /**
+     * Removal on a server before 3.9, which holds one watch per path and session; called with the lock held. If
+     * another stream of this container watches the path, the server's watch is its watch: only this watcher is
+     * forgotten locally. Otherwise the path's watches are removed.
+     */
+    private void removeLegacy(ServerWatch watch, ZooKeeper zk) {
+        boolean shared = false;
+        for (AddWatchMode mode : AddWatchMode.values()) {
+            shared |= watches.containsKey(new Key(watch.path, mode));
+        }
+        if (shared) {
+            forgetLocally(watch, zk);
+        } else {
+            zk.removeAllWatches(
+                    watch.path, WatcherType.Any, true, (rc, path, ctx) -> logRemoval(Code.get(rc), path), null);
+        }
+    }
+
+    private void forgetLocally(ServerWatch watch, ZooKeeper zk) {
+        try {
+            zk.removeWatches(watch.path, watch, typeOf(watch), true, (rc, path, ctx) -> {}, null);
+        } catch (RuntimeException e) {
+            log.debug("{}: cannot forget the watch on {}", name, watch.path, e);
+        }
+    }
+
+    private void logRemoval(Code code, String path) {
+        if (code != Code.OK
+                && code != Code.NOWATCHER
+                && code != Code.MARSHALLINGERROR
+                && !ServerWatch.waitsForConnection(code)) {
+            log.warn("{}: cannot remove the watch on {} ({})", name, path, Errors.describe(code));
         }
     }
 }
