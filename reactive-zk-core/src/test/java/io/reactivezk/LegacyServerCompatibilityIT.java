@@ -1,10 +1,16 @@
 package io.reactivezk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.reactivezk.testkit.ForkedZooKeeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.zookeeper.CreateMode;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ServerCompatibility} against a ZooKeeper 3.8 server in a JVM of its own: a server of the previous line, which
@@ -16,13 +22,17 @@ class LegacyServerCompatibilityIT extends ServerCompatibility {
 
     private @Nullable ForkedZooKeeper server;
 
-    @Override
-    String startServer() {
+    private static Path jars() {
         String jars = System.getProperty("reactivezk.legacy-zookeeper.jars", "");
         Assumptions.assumeTrue(
                 !jars.isBlank() && Files.isDirectory(Path.of(jars)),
                 "no ZooKeeper 3.8 jars (the system property reactivezk.legacy-zookeeper.jars, set by Maven)");
-        server = ForkedZooKeeper.create(Path.of(jars));
+        return Path.of(jars);
+    }
+
+    @Override
+    String startServer() {
+        server = ForkedZooKeeper.create(jars());
         closeAfterAll(server);
         server.start();
         return server.connectString();
@@ -31,5 +41,27 @@ class LegacyServerCompatibilityIT extends ServerCompatibility {
     @Override
     int serverWatchCount() {
         return server.watchCount();
+    }
+
+    @Test
+    void aServerWithoutExtendedTypesRefusesTtlNodesWithAnErrorSayingWhy() {
+        ZooKeeperService service = Fixtures.service();
+        try (ForkedZooKeeper plain = ForkedZooKeeper.create(jars()).withConfig("extendedTypesEnabled", "false")) {
+            plain.start();
+            ZooKeeperContainer zk = service.container("zookeeper://" + plain.connectString() + "/ttl");
+            Fixtures.awaitConnected(zk);
+            CreateOptions ttl = CreateOptions.builder()
+                    .mode(CreateMode.PERSISTENT_WITH_TTL)
+                    .ttl(Duration.ofMinutes(1))
+                    .build();
+
+            assertThatThrownBy(() -> zk.create("node", "x", ttl).block(Fixtures.WAIT))
+                    .isInstanceOf(NodeException.class)
+                    .hasMessageContaining("/ttl/node")
+                    .hasMessageContaining("zookeeper.extendedTypesEnabled=true");
+            assertThat(zk.create("node", "x").block(Fixtures.WAIT)).isEqualTo("/node");
+        } finally {
+            service.close(Fixtures.WAIT);
+        }
     }
 }

@@ -184,7 +184,7 @@ abstract class ServerCompatibility {
             log.info("server {} accepts TTL nodes", connectString);
         } catch (NodeException refused) {
             log.info("server {} refuses TTL nodes: {}", connectString, refused.getMessage());
-            assertThat(refused.getMessage()).contains("/ttl");
+            assertThat(refused.getMessage()).contains("/ttl").contains("extendedTypesEnabled");
             assertThat(zk.isConnected()).isTrue();
         }
     }

@@ -1,5 +1,6 @@
 package io.reactivezk.internal;
 
+import io.reactivezk.NodeException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,7 +86,14 @@ final class Calls {
                 acl,
                 mode,
                 (rc, p, ctx, name, stat) -> {
-                    if (ok(rc, sink, "create", path)) {
+                    if (mode.isTTL() && Code.get(rc) == Code.UNIMPLEMENTED) {
+                        sink.error(new NodeException(
+                                "create " + path + " with a TTL: the server does not accept TTL nodes (they need"
+                                        + " zookeeper.extendedTypesEnabled=true on every server)",
+                                Code.UNIMPLEMENTED,
+                                path,
+                                null));
+                    } else if (ok(rc, sink, "create", path)) {
                         sink.success(new Created(name, stat));
                     }
                 },

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server listens on 127.0.0.1 and a free port, keeps its data directory across {@link #stop()} and {@link
  * #start()}, answers every four-letter word ({@code 4lw.commands.whitelist=*}, so {@code wchs} and {@code srvr} work)
- * and accepts TTL and container nodes. Its output goes to {@code server.log} in its data directory, whose tail is part
+ * and accepts TTL and container nodes; {@link #withConfig} changes any of that. Its output goes to {@code server.log} in its data directory, whose tail is part
  * of the error when it does not start.
  */
 public final class ForkedZooKeeper implements ZooKeeperTestServer {
@@ -39,6 +41,7 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
     private final Path jars;
     private final Path dir;
     private final int port;
+    private final Map<String, String> config = new LinkedHashMap<>();
     private @Nullable Process process;
     private @Nullable Thread killOnExit;
     private boolean closed;
@@ -47,6 +50,27 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
         this.jars = jars;
         this.dir = TempDirs.create("forked-zookeeper-");
         this.port = Ports.freePort();
+        config.put("tickTime", "500");
+        config.put("dataDir", dir.resolve("data").toAbsolutePath().toString());
+        config.put("clientPort", Integer.toString(port));
+        config.put("clientPortAddress", "127.0.0.1");
+        config.put("admin.enableServer", "false");
+        config.put("4lw.commands.whitelist", "*");
+        config.put("extendedTypesEnabled", "true");
+        config.put("maxSessionTimeout", "60000");
+    }
+
+    /**
+     * Sets a line of the server's {@code zoo.cfg}, replacing the default for that key (for example {@code
+     * extendedTypesEnabled=false}); takes effect at the next {@link #start()}.
+     *
+     * @param key the configuration key
+     * @param value its value
+     * @return this server
+     */
+    public synchronized ForkedZooKeeper withConfig(String key, String value) {
+        config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
     }
 
     /**
@@ -103,24 +127,13 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
         if (process != null && process.isAlive()) {
             return;
         }
-        Path config = dir.resolve("zoo.cfg");
-        Path data = dir.resolve("data");
+        Path configFile = dir.resolve("zoo.cfg");
         try {
-            Files.createDirectories(data);
-            Files.writeString(
-                    config,
-                    String.join(
-                            "\n",
-                            "tickTime=500",
-                            "dataDir=" + data.toAbsolutePath(),
-                            "clientPort=" + port,
-                            "clientPortAddress=127.0.0.1",
-                            "admin.enableServer=false",
-                            "4lw.commands.whitelist=*",
-                            "extendedTypesEnabled=true",
-                            "maxSessionTimeout=60000",
-                            ""),
-                    StandardCharsets.UTF_8);
+            Files.createDirectories(dir.resolve("data"));
+            StringBuilder lines = new StringBuilder();
+            config.forEach(
+                    (key, value) -> lines.append(key).append('=').append(value).append('\n'));
+            Files.writeString(configFile, lines.toString(), StandardCharsets.UTF_8);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             process = new ProcessBuilder(
                             java.toString(),
@@ -129,7 +142,7 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
                             "-cp",
                             jars.toAbsolutePath() + "/*",
                             "org.apache.zookeeper.server.ZooKeeperServerMain",
-                            config.toAbsolutePath().toString())
+                            configFile.toAbsolutePath().toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
                             dir.resolve("server.log").toFile()))
