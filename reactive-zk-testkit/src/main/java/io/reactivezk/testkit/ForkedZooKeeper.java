@@ -226,6 +226,19 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
         }
     }
 
+    /**
+     * Kills the server process at once ({@code SIGKILL}): no clean shutdown, connections drop as in a crash. {@link
+     * #start()} brings it back on the same port with the data (and the sessions) it had written.
+     */
+    public synchronized void kill() {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        running.destroyForcibly();
+        stop();
+    }
+
     @Override
     public synchronized void stop() {
         Process running = process;
