@@ -299,11 +299,14 @@ final class Watches {
     /** The answer to the first removal; called with the lock held. */
     private void removedByType(ServerWatch watch, ZooKeeper zk, Code code) {
         switch (code) {
-            case OK, NOWATCHER -> {
-                if (code == Code.OK && typedRemoval == null) {
+            case OK -> {
+                if (typedRemoval == null) {
                     typedRemoval = true;
                 }
             }
+            case NOWATCHER ->
+                // The server had none (its connection changed meanwhile); make sure no reconnection restores it.
+                forgetLocally(watch, zk);
             case MARSHALLINGERROR, UNIMPLEMENTED, BADARGUMENTS -> {
                 if (typedRemoval == null) {
                     log.info(
