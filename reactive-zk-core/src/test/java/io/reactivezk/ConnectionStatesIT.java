@@ -2,6 +2,7 @@ package io.reactivezk;
 
 import static io.reactivezk.Fixtures.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.reactivezk.testkit.EmbeddedEnsemble;
 import io.reactivezk.testkit.EmbeddedZooKeeper;
@@ -9,6 +10,7 @@ import io.reactivezk.testkit.SessionExpirer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -243,6 +245,44 @@ class ConnectionStatesIT {
                     .expectNext("42")
                     .verifyComplete();
             assertThat(zk.connectionEvent().sessionId()).isEqualTo(session);
+        }
+
+        @Test
+        void aServerDownForLongerThanTheSessionTimeoutGivesLostAtTheTimeoutThenANewSessionOnceItIsBack() {
+            ZooKeeperService shortSessions =
+                    ZooKeeperService.create(ZooKeeperConfig.of(Map.of("zookeeper", Map.of("timeout", "2s")))
+                            .withEnvironment(Map.of()));
+            try {
+                ZooKeeperContainer zk = shortSessions.container("zookeeper://" + server.connectString() + "/long");
+                Fixtures.awaitConnected(zk);
+                ConnectionEvent first = zk.connectionEvent();
+                long timeout = zk.zooKeeper().getSessionTimeout();
+                try (Recorder recorder = new Recorder(zk)) {
+                    server.stop();
+                    await().atMost(WAIT).until(() -> zk.state() == ConnectionState.LOST);
+                    server.start();
+                    await().atMost(WAIT)
+                            .until(() ->
+                                    zk.isConnected() && zk.connectionEvent().epoch() > first.epoch());
+                    timings.info("server down longer than the {} ms session timeout:{}", timeout, recorder.describe());
+
+                    assertThat(recorder.events)
+                            .extracting(ConnectionEvent::state)
+                            .containsExactly(
+                                    ConnectionState.CONNECTED,
+                                    ConnectionState.SUSPENDED,
+                                    ConnectionState.LOST,
+                                    ConnectionState.CONNECTED);
+                    ConnectionEvent suspended = recorder.events.get(1);
+                    ConnectionEvent lost = recorder.events.get(2);
+                    assertThat(Duration.between(suspended.at(), lost.at()))
+                            .as("not given up before the session timeout")
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(timeout - 50));
+                    assertThat(zk.connectionEvent().sessionId()).isNotEqualTo(first.sessionId());
+                }
+            } finally {
+                shortSessions.close(WAIT);
+            }
         }
 
         @Test

@@ -343,8 +343,15 @@ final class Session {
             if (closeRequested || handle != h || h.link != link) {
                 return;
             }
+            if (h.epoch != 0 && h.sessionId != h.epochSessionId) {
+                // One handle, another session: a session made on a read-only server is replaced by a read-write
+                // one when the quorum is back. The old one is gone, as after an expiry.
+                transition(ConnectionState.LOST, h.epochSessionId, h.epoch, false);
+                h.epoch = 0;
+            }
             if (h.epoch == 0) {
                 h.epoch = ++epochs;
+                h.epochSessionId = h.sessionId;
             }
             transition(ConnectionState.CONNECTED, h.sessionId, h.epoch, readOnly);
         }
@@ -352,16 +359,49 @@ final class Session {
     }
 
     private void onDisconnected(Handle h) {
+        int link;
+        boolean suspended;
         synchronized (lock) {
             if (closeRequested || handle != h) {
                 return;
             }
-            h.link++;
-            if (current.state() == ConnectionState.CONNECTED) {
+            link = ++h.link;
+            suspended = current.state() == ConnectionState.CONNECTED;
+            if (suspended) {
                 transition(ConnectionState.SUSPENDED, h.sessionId, h.epoch, false);
             }
         }
         drain();
+        if (suspended) {
+            scheduleGiveUp(h, link);
+        }
+    }
+
+    /**
+     * Gives the session up if no server answers within its timeout: by then a server with a quorum has expired it
+     * (its ephemeral nodes are gone), so the container says LOST and opens a new session at once instead of waiting
+     * for a server to confirm the expiry. A new session is also what a read-only server accepts (it refuses sessions
+     * created in read-write mode). If the whole ensemble was down meanwhile the old session might have survived; its
+     * nodes then go with its timeout, and advertisements clean up after it.
+     */
+    private void scheduleGiveUp(Handle h, int link) {
+        ZooKeeper zk = h.zk;
+        int negotiated = zk == null ? 0 : zk.getSessionTimeout();
+        long timeout = negotiated > 0 ? negotiated : spec.sessionTimeout().toMillis();
+        try {
+            blocking.schedule(() -> giveUpIfStillDisconnected(h, link, timeout), timeout, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: blocking scheduler shut down; not timing the disconnection", name);
+        }
+    }
+
+    private void giveUpIfStillDisconnected(Handle h, int link, long timeout) {
+        synchronized (lock) {
+            if (closeRequested || handle != h || h.link != link || current.state() != ConnectionState.SUSPENDED) {
+                return;
+            }
+        }
+        onSessionGone(h, "no server answered within the session timeout of " + timeout + " ms");
     }
 
     private void onSessionGone(Handle h, String reason) {
@@ -445,6 +485,10 @@ final class Session {
         volatile @Nullable ZooKeeper zk;
         long sessionId;
         volatile long epoch;
+
+        /** The session that {@link #epoch} numbers; guarded by the session's lock. */
+        long epochSessionId;
+
         int link;
         boolean connectedBeforeAssigned;
         boolean readOnlyEarly;

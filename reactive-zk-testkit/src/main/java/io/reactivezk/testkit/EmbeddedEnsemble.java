@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
@@ -61,6 +63,7 @@ public final class EmbeddedEnsemble implements AutoCloseable {
     private final Duration tickTime;
     private final Duration shutdownTimeout;
     private final List<Member> members;
+    private final Map<String, String> extraConfig = new LinkedHashMap<>();
     private boolean closed;
 
     private EmbeddedEnsemble(int size, Duration tickTime, Duration shutdownTimeout) {
@@ -144,6 +147,19 @@ public final class EmbeddedEnsemble implements AutoCloseable {
      */
     public String connectString(int index) {
         return member(index).connectString();
+    }
+
+    /**
+     * Sets a configuration key of every member (a {@code zoo.cfg} line, such as {@code localSessionsEnabled=true}),
+     * replacing the default for that key; members started afterwards use it.
+     *
+     * @param key the configuration key
+     * @param value its value
+     * @return this ensemble
+     */
+    public synchronized EmbeddedEnsemble withConfig(String key, String value) {
+        extraConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
     }
 
     /** Starts every member that is not running; does not wait for the quorum. */
@@ -345,6 +361,7 @@ public final class EmbeddedEnsemble implements AutoCloseable {
                     "127.0.0.1:" + member.quorumPort + ":" + member.electionPort + ":participant;127.0.0.1:"
                             + member.clientPort);
         }
+        extraConfig.forEach(properties::setProperty);
         return properties;
     }
 
