@@ -199,9 +199,8 @@ final class Watches {
                 watches.remove(new Key(watch.path, watch.mode), watch);
                 watch.connection.dispose();
                 removeFromServer(watch);
-                if (watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
-                        && watches.get(new Key(watch.path, AddWatchMode.PERSISTENT)) instanceof NodeWatch node) {
-                    fed = node;
+                if (watch.mode == AddWatchMode.PERSISTENT_RECURSIVE) {
+                    fed = nodeWatchOf(watch.path);
                 }
             }
         }
@@ -234,9 +233,8 @@ final class Watches {
             }
             watch.addedOn = zk;
             zk.addWatch(watch.path, watch, watch.mode, callback, null);
-            if (watch.mode == AddWatchMode.PERSISTENT_RECURSIVE
-                    && watches.get(new Key(watch.path, AddWatchMode.PERSISTENT)) instanceof NodeWatch node
-                    && node.addedOn == zk) {
+            NodeWatch node = watch.mode == AddWatchMode.PERSISTENT_RECURSIVE ? nodeWatchOf(watch.path) : null;
+            if (node != null && node.addedOn == zk) {
                 // From now on the tree watch feeds that node's streams: drop its own watch, so that no reconnection
                 // restores both on a server that keeps one mode per path (it could restore the plain one last).
                 node.addedOn = null;
@@ -255,8 +253,13 @@ final class Watches {
     @Nullable
     NodeWatch nodeWatch(String absolute) {
         synchronized (lock) {
-            return watches.get(new Key(absolute, AddWatchMode.PERSISTENT)) instanceof NodeWatch node ? node : null;
+            return nodeWatchOf(absolute);
         }
+    }
+
+    /** Called with the lock held. */
+    private @Nullable NodeWatch nodeWatchOf(String absolute) {
+        return watches.get(new Key(absolute, AddWatchMode.PERSISTENT)) instanceof NodeWatch node ? node : null;
     }
 
     /** Called with the lock held. */
