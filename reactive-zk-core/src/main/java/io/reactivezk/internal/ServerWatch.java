@@ -214,6 +214,8 @@ abstract class ServerWatch implements Watcher {
             return;
         }
         log.warn("{}: cannot watch {} ({})", owner.name(), path, Errors.describe(code));
+        // Nothing to remove from the server: a removal request would only trouble a server that refused the watch.
+        owner.addFailed(this);
         if (code == Code.UNIMPLEMENTED) {
             failAll(new NodeException(
                     "addWatch " + path + ": the server does not support persistent watches (ZooKeeper 3.6 or later"

@@ -249,6 +249,13 @@ final class Watches {
         }
     }
 
+    /** The server refused to add a watch: there is nothing to remove when its last subscriber leaves. */
+    void addFailed(ServerWatch watch) {
+        synchronized (lock) {
+            watch.addedOn = null;
+        }
+    }
+
     /** The data and children watch of a path, if a stream watches it; for the tree watch of the same path. */
     @Nullable
     NodeWatch nodeWatch(String absolute) {
