@@ -57,7 +57,16 @@ final class KazooPeer implements AutoCloseable {
      * The first Python interpreter that can import Kazoo: {@code $REACTIVE_ZK_PYTHON}, then {@code python3} on the
      * path, then {@code /usr/bin/python3} (where Debian's {@code python3-kazoo} installs it).
      */
-    static Optional<String> python() {
+    static synchronized Optional<String> python() {
+        if (probed == null) {
+            probed = probe();
+        }
+        return probed;
+    }
+
+    private static @Nullable Optional<String> probed;
+
+    private static Optional<String> probe() {
         List<String> candidates = new ArrayList<>();
         String configured = System.getenv("REACTIVE_ZK_PYTHON");
         if (configured != null && !configured.isBlank()) {
