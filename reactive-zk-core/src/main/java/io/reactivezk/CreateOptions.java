@@ -1,6 +1,8 @@
 package io.reactivezk;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.apache.zookeeper.CreateMode;
@@ -33,7 +35,8 @@ public final class CreateOptions {
 
     private CreateOptions(Builder builder) {
         this.mode = builder.mode;
-        this.acl = List.copyOf(builder.acl);
+        // Not List.copyOf: ZooKeeper's own ACL check asks contains(null), which immutable lists refuse with an NPE.
+        this.acl = Collections.unmodifiableList(new ArrayList<>(builder.acl));
         this.createParents = builder.createParents;
         this.parentMode = builder.parentMode;
         this.ttl = builder.ttl;
@@ -181,6 +184,11 @@ public final class CreateOptions {
             Objects.requireNonNull(acl, "acl must not be null");
             if (acl.isEmpty()) {
                 throw new IllegalArgumentException("acl must not be empty");
+            }
+            for (ACL entry : acl) {
+                if (entry == null) {
+                    throw new IllegalArgumentException("acl must not contain null entries: " + acl);
+                }
             }
             this.acl = acl;
             return this;

@@ -1,7 +1,11 @@
 package io.reactivezk;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +68,7 @@ public final class ZooKeeperOptions {
     private final @Nullable JsonMapper jsonMapper;
     private final boolean canBeReadOnly;
     private final Map<String, String> clientProperties;
+    private final List<Authentication> authentications;
 
     private ZooKeeperOptions(Builder builder) {
         this.operationTimeout = builder.operationTimeout;
@@ -79,6 +84,7 @@ public final class ZooKeeperOptions {
         this.jsonMapper = builder.jsonMapper;
         this.canBeReadOnly = builder.canBeReadOnly;
         this.clientProperties = Map.copyOf(builder.clientProperties);
+        this.authentications = List.copyOf(builder.authentications);
     }
 
     /**
@@ -232,13 +238,74 @@ public final class ZooKeeperOptions {
         return clientProperties;
     }
 
+    /**
+     * The credentials every session of a container presents, in order, before its first request: a new session after
+     * an expiry presents them again, so nodes protected by ACLs stay readable.
+     *
+     * @return an unmodifiable list, empty by default
+     */
+    public List<Authentication> authentications() {
+        return authentications;
+    }
+
+    /**
+     * One credential for ZooKeeper's {@code addAuthInfo}, such as scheme {@code digest} with {@code user:password}.
+     *
+     * @param scheme the authentication scheme
+     * @param auth the scheme's credential bytes
+     */
+    public record Authentication(String scheme, byte[] auth) {
+
+        /**
+         * Checks the components and copies the bytes.
+         *
+         * @param scheme the authentication scheme, not blank
+         * @param auth the credential
+         */
+        public Authentication {
+            Objects.requireNonNull(scheme, "authentication scheme must not be null");
+            Objects.requireNonNull(auth, () -> "credential for scheme " + scheme + " must not be null");
+            if (scheme.isBlank()) {
+                throw new IllegalArgumentException("authentication scheme must not be blank");
+            }
+            auth = auth.clone();
+        }
+
+        /**
+         * The credential bytes.
+         *
+         * @return a copy
+         */
+        @Override
+        public byte[] auth() {
+            return auth.clone();
+        }
+
+        /** Shows the scheme only: credentials stay out of logs. */
+        @Override
+        public String toString() {
+            return "Authentication[" + scheme + "]";
+        }
+
+        @Override
+        public boolean equals(@Nullable Object other) {
+            return other instanceof Authentication that && scheme.equals(that.scheme) && Arrays.equals(auth, that.auth);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * scheme.hashCode() + Arrays.hashCode(auth);
+        }
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperOptions{operationTimeout=" + operationTimeout + ", maxRetries=" + maxRetries
                 + ", retryBackoff=" + retryMinBackoff + ".." + retryMaxBackoff + ", reconnectBackoff="
                 + reconnectMinBackoff + ".." + reconnectMaxBackoff + ", closeTimeout=" + closeTimeout
                 + ", blockingThreadCap=" + blockingThreadCap + ", publishOn=" + publishOn + ", canBeReadOnly="
-                + canBeReadOnly + ", clientProperties=" + clientProperties.keySet() + "}";
+                + canBeReadOnly + ", clientProperties=" + clientProperties.keySet() + ", authentications="
+                + authentications + "}";
     }
 
     /** Builds {@link ZooKeeperOptions}; every setter checks its argument at once. */
@@ -256,6 +323,7 @@ public final class ZooKeeperOptions {
         private @Nullable JsonMapper jsonMapper;
         private boolean canBeReadOnly;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
+        private final List<Authentication> authentications = new ArrayList<>();
 
         private Builder() {}
 
@@ -273,6 +341,7 @@ public final class ZooKeeperOptions {
             this.jsonMapper = options.jsonMapper;
             this.canBeReadOnly = options.canBeReadOnly;
             this.clientProperties.putAll(options.clientProperties);
+            this.authentications.addAll(options.authentications);
         }
 
         /**
@@ -399,6 +468,31 @@ public final class ZooKeeperOptions {
             Objects.requireNonNull(value, "client property value must not be null: " + key);
             this.clientProperties.put(key, value);
             return this;
+        }
+
+        /**
+         * Adds a credential that every session presents, see {@link ZooKeeperOptions#authentications()}.
+         *
+         * @param scheme the scheme, such as {@code digest}
+         * @param auth the credential, such as the UTF-8 bytes of {@code user:password}
+         * @return this builder
+         */
+        public Builder authentication(String scheme, byte[] auth) {
+            this.authentications.add(new Authentication(scheme, auth));
+            return this;
+        }
+
+        /**
+         * Adds a {@code digest} credential ({@code user:password}), the scheme of ZooKeeper's digest ACLs.
+         *
+         * @param user the user name
+         * @param password the password
+         * @return this builder
+         */
+        public Builder digest(String user, String password) {
+            Objects.requireNonNull(user, "digest user must not be null");
+            Objects.requireNonNull(password, () -> "digest password for " + user + " must not be null");
+            return authentication("digest", (user + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
 
         /**

@@ -9,11 +9,14 @@ import io.reactivezk.testkit.junit.Chroot;
 import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +97,23 @@ class WritesTest {
             StepVerifier.create(zk.create("ttl-", "x", ttlSequential))
                     .assertNext(path -> assertThat(path).matches("/ttl-\\d{10}"))
                     .verifyComplete();
+        }
+
+        @Test
+        void aBadAclIsRefusedWhenBuiltAndAGoodOneAlsoPassesZooKeepersOwnCheck() throws Exception {
+            List<ACL> withNull = new ArrayList<>(ZooDefs.Ids.READ_ACL_UNSAFE);
+            withNull.add(null);
+            assertThatThrownBy(() -> CreateOptions.builder().acl(withNull))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("null entries");
+            assertThatThrownBy(() -> CreateOptions.builder().acl(List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("empty");
+            // The options' ACL handed to a plain synchronous create, whose ACL check asks contains(null).
+            List<ACL> acl = CreateOptions.persistent().acl();
+            zk.execute(raw -> raw.create(chroot.resolve("raw"), new byte[0], acl, CreateMode.PERSISTENT))
+                    .block(WAIT);
+            assertThat(admin.exists(chroot.resolve("raw"), false)).isNotNull();
         }
 
         @Test

@@ -218,6 +218,10 @@ final class Session {
                     h,
                     options.canBeReadOnly(),
                     clientConfig());
+            // Queued now, sent first once connected; the client sends them again after each reconnection.
+            for (ZooKeeperOptions.Authentication credential : options.authentications()) {
+                zk.addAuthInfo(credential.scheme(), credential.auth());
+            }
         } catch (Exception e) {
             Duration delay;
             synchronized (lock) {
