@@ -5,41 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
-@ExtendWith(ZooKeeperExtension.class)
-class AdvertiseTest {
+class AdvertiseTest extends ContainerOnAChroot {
 
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
-    private ZooKeeper observer;
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        this.observer = SharedZooKeeper.adminClient();
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
+    private final ZooKeeper observer = SharedZooKeeper.adminClient();
 
     private List<String> children(String relative) throws Exception {
         return observer.getChildren(chroot.resolve(relative), false);

@@ -6,43 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
-@ExtendWith(ZooKeeperExtension.class)
-class ContainerReadsTest {
+class ContainerReadsTest extends ContainerOnAChroot {
 
     record Endpoint(String host, int port) {}
-
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
 
     @Nested
     class Pipelines {

@@ -6,37 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 
-@ExtendWith(ZooKeeperExtension.class)
-class WatchChildrenTest {
+class WatchChildrenTest extends ContainerOnAChroot {
 
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
     private final Nodes admin = new Nodes(SharedZooKeeper.adminClient());
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
 
     @Test
     void startsWithTheSortedChildrenThenFollowsAddsAndRemovals() {

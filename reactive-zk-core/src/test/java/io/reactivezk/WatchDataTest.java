@@ -7,17 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -26,30 +21,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-@ExtendWith(ZooKeeperExtension.class)
-class WatchDataTest {
+class WatchDataTest extends ContainerOnAChroot {
 
     private static final Logger timings = LoggerFactory.getLogger("io.reactivezk.timings");
 
     record Endpoint(String host, int port) {}
 
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
     private final Nodes admin = new Nodes(SharedZooKeeper.adminClient());
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
 
     private static Flux<String> texts(Flux<NodeSnapshot> snapshots) {
         return snapshots.map(s -> s.exists() ? s.text() : "<absent>");

@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.reactivezk.TreeEvent.Type;
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,34 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.test.StepVerifier;
 
-@ExtendWith(ZooKeeperExtension.class)
-class WatchTreeTest {
+class WatchTreeTest extends ContainerOnAChroot {
 
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
     private final Nodes admin = new Nodes(SharedZooKeeper.adminClient());
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
 
     private static String describe(TreeEvent event) {
         return event.type() + " " + event.path();

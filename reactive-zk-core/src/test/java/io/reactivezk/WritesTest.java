@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivezk.testkit.SharedZooKeeper;
-import io.reactivezk.testkit.junit.Chroot;
-import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,36 +16,15 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 
-@ExtendWith(ZooKeeperExtension.class)
-class WritesTest {
+class WritesTest extends ContainerOnAChroot {
 
     record Config(String name, int replicas) {}
 
-    private ZooKeeperService service;
-    private ZooKeeperContainer zk;
-    private Chroot chroot;
-    private ZooKeeper admin;
-
-    @BeforeEach
-    void connect(Chroot chroot) {
-        this.chroot = chroot;
-        this.admin = SharedZooKeeper.adminClient();
-        service = Fixtures.service();
-        zk = service.container(Fixtures.url(chroot));
-        Fixtures.awaitConnected(zk);
-    }
-
-    @AfterEach
-    void close() {
-        service.close(WAIT);
-    }
+    private final ZooKeeper admin = SharedZooKeeper.adminClient();
 
     private Stat stat(String relative) throws Exception {
         return admin.exists(chroot.resolve(relative), false);
