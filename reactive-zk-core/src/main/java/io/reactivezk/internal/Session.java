@@ -370,10 +370,12 @@ final class Session {
                 return;
             }
             link = ++h.link;
-            suspended = current.state() == ConnectionState.CONNECTED;
-            if (suspended) {
+            if (current.state() == ConnectionState.CONNECTED) {
                 transition(ConnectionState.SUSPENDED, h.sessionId, h.epoch, false);
             }
+            // Also when a reconnection dropped again before CONNECTED: the server heard from the client then, so the
+            // session's timeout starts again from this disconnection.
+            suspended = current.state() == ConnectionState.SUSPENDED;
         }
         drain();
         if (suspended) {
