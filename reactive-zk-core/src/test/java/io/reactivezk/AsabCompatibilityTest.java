@@ -2,6 +2,7 @@ package io.reactivezk;
 
 import static io.reactivezk.Fixtures.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivezk.testkit.SharedZooKeeper;
 import io.reactivezk.testkit.junit.Chroot;
@@ -94,5 +95,87 @@ class AsabCompatibilityTest {
         } finally {
             service.close(WAIT);
         }
+    }
+
+    @Test
+    void asabsAdvertisementReadsAsAnAsabServiceIgnoringFieldsItDoesNotKnow(Chroot chroot) throws Exception {
+        SharedZooKeeper.adminClient()
+                .create(chroot.resolve("run"), new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        SharedZooKeeper.adminClient()
+                .create(
+                        chroot.resolve("run/MyApplication.0000000000"),
+                        fixture(),
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT);
+        ZooKeeperService service = Fixtures.service();
+        try {
+            ZooKeeperContainer zk = service.container(Fixtures.url(chroot));
+            AsabService read = zk.getData("run/MyApplication.0000000000", AsabService.class)
+                    .block(WAIT);
+
+            assertThat(read.host()).isEqualTo("node-1.example");
+            assertThat(read.appclass()).isEqualTo("MyApplication");
+            assertThat(read.launchTime()).isEqualTo("2026-11-25T13:00:00.123456Z");
+            assertThat(read.processId()).isEqualTo(4242);
+            assertThat(read.instanceId()).isEqualTo("my-application-1");
+            assertThat(read.siteId()).isEqualTo("site-a");
+            assertThat(read.containerized()).isFalse();
+            assertThat(read.discovery()).containsEntry("service_id", List.of("my-application"));
+            assertThat(read.web()).containsExactly(List.of("0.0.0.0", 8080), List.of("::", 8080, 0, 0));
+        } finally {
+            service.close(WAIT);
+        }
+    }
+
+    @Test
+    void anAsabServiceIsWrittenWithAsabsFieldNamesAndFormatsAndReadsBackEqual(Chroot chroot) throws Exception {
+        AsabService me = AsabService.of("OrderService", "java-host")
+                .withWeb("0.0.0.0", 8080)
+                .withIds("order-1", null, "order", null)
+                .withDiscovery("custom", List.of("a", "b"));
+        ZooKeeperService service = Fixtures.service();
+        try {
+            ZooKeeperContainer zk = service.container(Fixtures.url(chroot));
+            Advertisement ad =
+                    zk.advertise(me, AsabService.path("OrderService")).block(WAIT);
+            String node = ad.node().orElseThrow();
+            assertThat(node).matches("/run/OrderService\\.\\d{10}");
+
+            JsonNode stored = JsonMapper.shared()
+                    .readTree(SharedZooKeeper.adminClient().getData(chroot.resolve(node), false, null));
+            assertThat(stored.propertyNames())
+                    .containsExactlyInAnyOrder(
+                            "host",
+                            "appclass",
+                            "launch_time",
+                            "process_id",
+                            "instance_id",
+                            "service_id",
+                            "discovery",
+                            "web");
+            assertThat(stored.get("launch_time").asString())
+                    .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+            assertThat(stored.get("process_id").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
+            assertThat(stored.get("web").get(0).get(1).asInt()).isEqualTo(8080);
+            assertThat(zk.getData(node, AsabService.class).block(WAIT)).isEqualTo(me);
+        } finally {
+            service.close(WAIT);
+        }
+    }
+
+    @Test
+    void aBadAsabServiceIsRefusedByName() {
+        AsabService me = AsabService.of("OrderService", "h");
+        assertThatThrownBy(() -> me.withWeb("0.0.0.0", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> AsabService.of("a/b", "h"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a/b");
+        assertThatThrownBy(() -> AsabService.of(null, "h"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("appclass");
     }
 }

@@ -93,21 +93,18 @@ class KazooInteropIT {
 
     @Test
     void aReactiveZkAdvertisementReadsInKazooAsTheSameJson() {
-        Map<String, Object> data = Map.of(
-                "host", "java-host",
-                "appclass", "JavaApp",
-                "launch_time", "2026-11-25T10:00:00.000000Z",
-                "process_id", 4242,
-                "site", "Zürich",
-                "web", List.of(List.of("0.0.0.0", 8080)));
-        Advertisement ad = zk.advertise(data, "/run/JavaApp.").block(WAIT);
+        AsabService data =
+                AsabService.of("JavaApp", "java-host").withWeb("0.0.0.0", 8080).withIds("Zürich-1", null, null, null);
+        Advertisement ad = zk.advertise(data, AsabService.path("JavaApp")).block(WAIT);
         String node = ad.node().orElseThrow();
 
         List<String> seen = peer.children(root + "/run");
         assertThat(seen).containsExactly(node.substring("/run/".length()));
         assertThat(seen.get(0)).matches("JavaApp\\.\\d{10}");
         byte[] bytes = peer.data(root + node);
-        assertThat(JSON.readTree(bytes)).isEqualTo(JSON.valueToTree(data));
+        assertThat(JSON.readValue(bytes, AsabService.class)).isEqualTo(data);
+        assertThat(JSON.readTree(bytes).propertyNames())
+                .containsExactlyInAnyOrder("host", "appclass", "launch_time", "process_id", "instance_id", "web");
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("Zürich");
         assertThat(peer.owner(root + node)).isEqualTo(zk.connectionEvent().sessionId());
     }
@@ -131,6 +128,11 @@ class KazooInteropIT {
         JsonNode read = zk.getData("run/" + name).block(WAIT);
         assertThat(read).isEqualTo(JSON.valueToTree(data));
         assertThat(read.get("site").asString()).isEqualTo("Zürich");
+        AsabService typed = zk.getData("run/" + name, AsabService.class).block(WAIT);
+        assertThat(typed.appclass()).isEqualTo("PyApp");
+        assertThat(typed.processId()).isEqualTo(77);
+        assertThat(typed.discovery()).containsEntry("custom", List.of("a", "b"));
+        assertThat(typed.web()).containsExactly(List.of("::", 8894, 0, 0));
         // Python's json.dumps: ", " and ": " separators, non-ASCII escaped; reactive-zk keeps those bytes as they are
         assertThat(new String(zk.getRawData("run/" + name).block(WAIT), StandardCharsets.US_ASCII))
                 .contains("\"host\": \"python-host\"")

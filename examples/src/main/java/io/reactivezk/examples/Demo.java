@@ -1,6 +1,7 @@
 package io.reactivezk.examples;
 
 import io.reactivezk.Advertisement;
+import io.reactivezk.AsabService;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.DataFormatException;
 import io.reactivezk.NodeException;
@@ -14,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -144,10 +145,11 @@ public final class Demo {
                 out.println("   " + e.getMessage());
             }
 
-            step("8. Advertise this service: an ephemeral sequential node, as ASAB's advertise()");
-            Advertisement ad = zk.advertise(
-                            Map.of("appclass", "DemoApp", "web", List.of(List.of("0.0.0.0", 8080))), "run/DemoApp.")
-                    .block(WAIT);
+            step(
+                    "8. Advertise this service: an ephemeral sequential node in ASAB's format, so ASAB discovery finds it");
+            String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+            AsabService me = AsabService.of("DemoApp", host).withWeb("0.0.0.0", 8080);
+            Advertisement ad = zk.advertise(me, AsabService.path("DemoApp")).block(WAIT);
             out.println("   advertised at " + ad.node().orElseThrow() + ": "
                     + zk.getData(ad.node().orElseThrow()).block(WAIT));
 
@@ -179,9 +181,6 @@ public final class Demo {
 
     /** A service endpoint, stored as JSON. */
     record Endpoint(String host, int port) {}
-
-    /** What an ASAB web service advertises (a subset): its class and its listening sockets. */
-    record WebAdvertisement(String appclass, List<List<Object>> web) {}
 
     private static String describe(ConnectionEvent event) {
         return event.state()

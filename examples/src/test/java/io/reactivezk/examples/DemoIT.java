@@ -40,7 +40,9 @@ class DemoIT {
                         "   watch: services/api is gone",
                         "   watch: services/api = Endpoint[host=10.0.0.1, port=8080]"))
                 .contains("node is not at the expected version 0")
-                .containsPattern("advertised at /run/DemoApp\\.\\d{10}: \\{\"appclass\":\"DemoApp\"")
+                .containsPattern(
+                        "advertised at /run/DemoApp\\.\\d{10}: \\{.*\"appclass\":\"DemoApp\".*"
+                                + "\"launch_time\":\"\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z\".*\"web\":\\[\\[\"0\\.0\\.0\\.0\",8080\\]\\]")
                 .contains("state -> CONNECTED (session 0x")
                 .containsPattern("epoch 2\\)")
                 .containsPattern("re-advertised at /run/DemoApp\\.(\\d{10}); nodes under run/: \\[DemoApp\\.\\1\\]")
