@@ -113,9 +113,9 @@ abstract class ServerWatch implements Watcher {
                         onNodeEvent(event);
                     }
                 });
-            default -> {
-                // Connection states come from the container's own stream; removal notices need no action.
-            }
+            default ->
+                // A removal notice; one that carries the Disconnected state may be the only news of a disconnection.
+                owner.session().onWatcherEvent(event);
         }
     }
 

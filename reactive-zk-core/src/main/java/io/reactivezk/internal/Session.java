@@ -297,6 +297,25 @@ final class Session {
         }
     }
 
+    /**
+     * A watcher of this container's (a watch stream's server watch) received an event that is not a node event: a
+     * watch-removal notice. ZooKeeper's client reports a removal that failed because the connection dropped as an
+     * event carrying the Disconnected state, and its event thread, which keeps one "last state" for all events, then
+     * drops the real Disconnected event as a repeat (ClientCnxn.EventThread#queueEvent). So such a notice is the
+     * disconnection signal. It is the current handle's if it arrives on that handle's event thread, where it is in
+     * order with the handle's other events.
+     */
+    void onWatcherEvent(WatchedEvent event) {
+        if (event.getState() != Watcher.Event.KeeperState.Disconnected) {
+            return;
+        }
+        Handle h = handle;
+        if (h != null && h.eventThread == Thread.currentThread()) {
+            log.debug("{}: a watch removal failed on a dropped connection; taking it as the disconnection", name);
+            onDisconnected(h);
+        }
+    }
+
     private void onConnected(Handle h, boolean readOnly) {
         ZooKeeper zk;
         int link;
@@ -310,10 +329,18 @@ final class Session {
                 h.readOnlyEarly = readOnly;
                 return;
             }
+            if (h.linkUp && current.state() == ConnectionState.CONNECTED) {
+                // ZooKeeper reports a connection only after a disconnection, so one was reported to a watcher we do
+                // not own (an application's, on the raw handle) instead of to us: say so, or streams never resync.
+                log.debug("{}: connected again without a reported disconnection", name);
+                transition(ConnectionState.SUSPENDED, h.sessionId, h.epoch, false);
+            }
+            h.linkUp = true;
             h.connectedBeforeAssigned = false;
             h.sessionId = zk.getSessionId();
             link = ++h.link;
         }
+        drain();
         ensureRoot(zk, h, link, readOnly, ZkPaths.ancestorsAndSelf(spec.rootPath()), 0);
     }
 
@@ -369,6 +396,16 @@ final class Session {
             if (closeRequested || handle != h) {
                 return;
             }
+            if (h.connectedBeforeAssigned) {
+                // Connected and dropped before open() saw the handle: it finds nothing to report.
+                h.connectedBeforeAssigned = false;
+                return;
+            }
+            if (!h.linkUp) {
+                // Not connected since the last disconnection: nothing new (see onWatcherEvent).
+                return;
+            }
+            h.linkUp = false;
             link = ++h.link;
             if (current.state() == ConnectionState.CONNECTED) {
                 transition(ConnectionState.SUSPENDED, h.sessionId, h.epoch, false);
@@ -496,6 +533,13 @@ final class Session {
         long epochSessionId;
 
         int link;
+
+        /** Whether ZooKeeper reported a connection more recently than a disconnection. */
+        boolean linkUp;
+
+        /** ZooKeeper's event thread of this handle, which delivers all its events in order; set by the first. */
+        volatile @Nullable Thread eventThread;
+
         boolean connectedBeforeAssigned;
         boolean readOnlyEarly;
 
@@ -505,6 +549,9 @@ final class Session {
 
         @Override
         public void process(WatchedEvent event) {
+            if (eventThread == null) {
+                eventThread = Thread.currentThread();
+            }
             onEvent(this, event);
         }
 
