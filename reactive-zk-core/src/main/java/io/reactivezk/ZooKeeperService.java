@@ -110,6 +110,9 @@ public interface ZooKeeperService {
 
     /**
      * The scheduler for blocking work: a daemon bounded-elastic scheduler this service owns and disposes on close.
+     * {@code execute} runs here. The sessions' own work (opening a session, closing a dead handle, timing a
+     * disconnection) runs on a separate small scheduler of the service, so a saturated blocking scheduler never delays
+     * recovery.
      *
      * @return the scheduler
      */
@@ -123,7 +126,8 @@ public interface ZooKeeperService {
     JsonMapper jsonMapper();
 
     /**
-     * Closes every container, then disposes the blocking scheduler. Idempotent.
+     * Closes every container, then disposes the service's schedulers. Idempotent. A container requested while the
+     * service closes is refused with {@link ClientClosedException}, or, if it was created first, closed with the others.
      *
      * @return completes when everything is closed
      */

@@ -300,9 +300,6 @@ class SpecResolutionTest {
                         .config(ZK, "path", "/")
                         .servers("s1:2181")
                         .root("/"),
-                Case.edge("empty server entries are skipped, as ZooKeeper does")
-                        .config(ZK, "servers", "s1,,s2:2182,")
-                        .servers("s1:2181", "s2:2182"),
                 Case.edge("chroot / means no chroot")
                         .config(ZK, "servers", "s1:2181/")
                         .servers("s1:2181")
@@ -330,6 +327,12 @@ class SpecResolutionTest {
 
     static Stream<Case> rejectedSpecs() {
         return Stream.of(
+                Case.edge("an empty server entry in the config is an error naming the input")
+                        .config(ZK, "servers", ",h1,")
+                        .error("',h1,'", "empty server entry"),
+                Case.edge("an empty server entry in the URL is an error naming the input")
+                        .url("zookeeper://h1:2181,,h2:2181/x")
+                        .error("h1:2181,,h2:2181", "empty server entry"),
                 Case.row(11, "host:port without scheme").url("h1:2181/path").error("'h1:2181/path'", "no scheme"),
                 Case.row(12, "http scheme")
                         .url("http://h1:2181/p")

@@ -51,6 +51,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
             ZooKeeperSpec spec,
             ZooKeeperOptions options,
             Scheduler blocking,
+            Scheduler lifecycle,
             Json json,
             Runnable onClosed) {
         this.name = name;
@@ -59,7 +60,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.blocking = blocking;
         this.json = json;
         this.onClosed = onClosed;
-        this.session = new Session(name, spec, options, blocking);
+        this.session = new Session(name, spec, options, lifecycle);
         this.operations = new Operations(session, options);
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations);

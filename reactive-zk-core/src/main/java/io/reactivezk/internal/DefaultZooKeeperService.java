@@ -30,9 +30,15 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     private static final Logger log = LoggerFactory.getLogger(DefaultZooKeeperService.class);
     private static final AtomicInteger SERVICES = new AtomicInteger();
 
+    /** Threads for session lifecycle work: each task is short but may block (DNS, a close waiting for the server). */
+    private static final int LIFECYCLE_THREADS = 4;
+
+    private static final int LIFECYCLE_QUEUE = 100_000;
+
     private final ZooKeeperConfig config;
     private final ZooKeeperOptions options;
     private final Scheduler blocking;
+    private final Scheduler lifecycle;
     private final Json json;
     private final List<DefaultZooKeeperContainer> containers = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -48,12 +54,13 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     public DefaultZooKeeperService(ZooKeeperConfig config, ZooKeeperOptions options) {
         this.config = Objects.requireNonNull(config, "config must not be null");
         this.options = Objects.requireNonNull(options, "options must not be null");
+        int service = SERVICES.incrementAndGet();
         this.blocking = Schedulers.newBoundedElastic(
-                options.blockingThreadCap(),
-                options.blockingQueueCap(),
-                "reactive-zk-blocking-" + SERVICES.incrementAndGet(),
-                60,
-                true);
+                options.blockingThreadCap(), options.blockingQueueCap(), "reactive-zk-blocking-" + service, 60, true);
+        // The sessions' own work (opening handles, closing dead ones, the give-up timer) never queues behind the
+        // application's blocking calls on the scheduler above.
+        this.lifecycle = Schedulers.newBoundedElastic(
+                LIFECYCLE_THREADS, LIFECYCLE_QUEUE, "reactive-zk-session-" + service, 60, true);
         JsonMapper mapper = options.jsonMapper();
         this.json = new Json(mapper != null ? mapper : defaultMapper());
     }
@@ -72,17 +79,20 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     @Override
     public ZooKeeperContainer container(String configSection, @Nullable String zPath) {
         Objects.requireNonNull(configSection, "configSection must not be null");
-        if (closeStarted.get()) {
-            throw new ClientClosedException("the ZooKeeperService is closed; no new containers");
-        }
         ZooKeeperSpec spec = ZooKeeperSpec.resolve(config, configSection, zPath);
-        String name = configSection + "#" + sequence.incrementAndGet();
-        DefaultZooKeeperContainer[] self = new DefaultZooKeeperContainer[1];
-        DefaultZooKeeperContainer container =
-                new DefaultZooKeeperContainer(name, spec, options, blocking, json, () -> containers.remove(self[0]));
-        self[0] = container;
-        containers.add(container);
-        return container;
+        // Under the lock that close() takes to list the containers: a container is either refused or closed with them.
+        synchronized (containers) {
+            if (closeStarted.get()) {
+                throw new ClientClosedException("the ZooKeeperService is closed; no new containers");
+            }
+            String name = configSection + "#" + sequence.incrementAndGet();
+            DefaultZooKeeperContainer[] self = new DefaultZooKeeperContainer[1];
+            DefaultZooKeeperContainer container = new DefaultZooKeeperContainer(
+                    name, spec, options, blocking, lifecycle, json, () -> containers.remove(self[0]));
+            self[0] = container;
+            containers.add(container);
+            return container;
+        }
     }
 
     @Override
@@ -113,11 +123,18 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     @Override
     public Mono<Void> close() {
         return Mono.defer(() -> {
-            if (closeStarted.compareAndSet(false, true)) {
-                return Flux.fromIterable(containers)
+            List<DefaultZooKeeperContainer> open = null;
+            synchronized (containers) {
+                if (closeStarted.compareAndSet(false, true)) {
+                    open = List.copyOf(containers);
+                }
+            }
+            if (open != null) {
+                return Flux.fromIterable(open)
                         .flatMap(ZooKeeperContainer::close)
                         .then(Mono.fromRunnable(() -> {
                             blocking.dispose();
+                            lifecycle.dispose();
                             closed.tryEmitEmpty();
                             log.info("ZooKeeperService closed");
                         }));

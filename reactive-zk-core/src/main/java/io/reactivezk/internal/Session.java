@@ -38,7 +38,7 @@ import reactor.core.scheduler.Scheduler;
  * a retired handle are recognised and ignored. Every transition happens under {@link #lock}, which only guards field
  * updates; events are queued there and emitted outside the lock by a drain loop, so emissions are serialised, in
  * order, and never made while holding the lock. Nothing here blocks on ZooKeeper's event thread: handle creation and
- * closing run on the service's blocking scheduler.
+ * closing run on the service's session scheduler, apart from the application's blocking work.
  */
 final class Session {
 
@@ -47,7 +47,8 @@ final class Session {
     private final String name;
     private final ZooKeeperSpec spec;
     private final ZooKeeperOptions options;
-    private final Scheduler blocking;
+    /** The service's scheduler for session work: opening and closing handles, the give-up timer. */
+    private final Scheduler lifecycle;
 
     private final Sinks.Many<ConnectionEvent> events = Sinks.many().replay().latest();
     private final Sinks.Empty<Void> closed = Sinks.empty();
@@ -65,11 +66,11 @@ final class Session {
     private long epochs;
     private int quickFailures;
 
-    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler blocking) {
+    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler lifecycle) {
         this.name = name;
         this.spec = spec;
         this.options = options;
-        this.blocking = blocking;
+        this.lifecycle = lifecycle;
         this.current = new ConnectionEvent(name, ConnectionState.LOST, 0, 0, false, Instant.now());
         outbox.add(current);
         drain();
@@ -160,12 +161,12 @@ final class Session {
             return;
         }
         try {
-            closing.update(blocking.schedule(() -> {
+            closing.update(lifecycle.schedule(() -> {
                 closeHandle(zk);
                 finishClose(h);
             }));
         } catch (RejectedExecutionException e) {
-            log.warn("{}: blocking scheduler shut down; closing the ZooKeeper handle on the caller's thread", name);
+            log.warn("{}: session scheduler shut down; closing the ZooKeeper handle on the caller's thread", name);
             closeHandle(zk);
             finishClose(h);
         }
@@ -182,7 +183,7 @@ final class Session {
         closed.tryEmitEmpty();
     }
 
-    // ---- opening sessions (blocking scheduler) ----
+    // ---- opening sessions (session scheduler) ----
 
     private void scheduleOpen(Duration delay) {
         synchronized (lock) {
@@ -192,15 +193,15 @@ final class Session {
             try {
                 pendingOpen.update(
                         delay.isZero()
-                                ? blocking.schedule(this::open)
-                                : blocking.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS));
+                                ? lifecycle.schedule(this::open)
+                                : lifecycle.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS));
             } catch (RejectedExecutionException e) {
-                log.warn("{}: cannot open a session, the blocking scheduler is shut down", name);
+                log.warn("{}: cannot open a session, the session scheduler is shut down", name);
             }
         }
     }
 
-    /** Runs on the blocking scheduler: the ZooKeeper constructor resolves host names and opens a selector. */
+    /** Runs on the session scheduler: the ZooKeeper constructor resolves host names and opens a selector. */
     private void open() {
         Handle h;
         synchronized (lock) {
@@ -432,9 +433,9 @@ final class Session {
         int negotiated = zk == null ? 0 : zk.getSessionTimeout();
         long timeout = negotiated > 0 ? negotiated : spec.sessionTimeout().toMillis();
         try {
-            blocking.schedule(() -> giveUpIfStillDisconnected(h, link, timeout), timeout, TimeUnit.MILLISECONDS);
+            lifecycle.schedule(() -> giveUpIfStillDisconnected(h, link, timeout), timeout, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            log.debug("{}: blocking scheduler shut down; not timing the disconnection", name);
+            log.debug("{}: session scheduler shut down; not timing the disconnection", name);
         }
     }
 
@@ -475,9 +476,9 @@ final class Session {
         ZooKeeper dead = h.zk;
         if (dead != null) {
             try {
-                blocking.schedule(() -> closeHandle(dead));
+                lifecycle.schedule(() -> closeHandle(dead));
             } catch (RejectedExecutionException e) {
-                log.debug("{}: blocking scheduler shut down; not closing the expired handle", name);
+                log.debug("{}: session scheduler shut down; not closing the expired handle", name);
             }
         }
         scheduleOpen(delay);

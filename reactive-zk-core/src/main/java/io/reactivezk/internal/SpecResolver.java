@@ -205,7 +205,7 @@ public final class SpecResolver {
 
     /**
      * Parses a ZooKeeper servers string: comma-separated {@code host[:port]} entries, spaces around commas ignored,
-     * empty entries skipped, optionally followed by a chroot after the last server ({@code s1:2181,s2/chroot}).
+     * no empty entries, optionally followed by a chroot after the last server ({@code s1:2181,s2/chroot}).
      */
     private static Servers parseServers(String text, String source) {
         String where = source.startsWith("zPath") ? source : source + " '" + ZkPaths.show(text) + "'";
@@ -229,14 +229,17 @@ public final class SpecResolver {
             }
         }
         List<String> hosts = new ArrayList<>();
+        if (hostsText.replace(",", "").isBlank()) {
+            throw new ZooKeeperConfigurationException(where + ": no server is named");
+        }
         for (String entry : hostsText.split(",", -1)) {
             String server = entry.strip();
-            if (!server.isEmpty()) {
-                hosts.add(parseServer(server, where));
+            if (server.isEmpty()) {
+                // ZooKeeper's own parser skips it; an empty entry is more likely a typo or an unset variable.
+                throw new ZooKeeperConfigurationException(
+                        where + ": empty server entry (two commas in a row, or a leading or trailing comma)");
             }
-        }
-        if (hosts.isEmpty()) {
-            throw new ZooKeeperConfigurationException(where + ": no server is named");
+            hosts.add(parseServer(server, where));
         }
         return new Servers(List.copyOf(hosts), chroot);
     }
