@@ -1,6 +1,7 @@
 package io.reactivezk;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import reactor.core.publisher.Flux;
@@ -282,18 +283,37 @@ public interface ZooKeeperContainer {
      * left behind is deleted, and a create whose reply was lost is recognised by its owner, so exactly one node exists.
      * A same-session reconnect changes nothing. Advertising again on the same path rewrites the same node in place
      * (ASAB's behaviour) and emits the same {@link Advertisement}. The advertisement is registered when the
-     * {@code Mono} is subscribed; cancelling does not withdraw it (use {@link Advertisement#withdraw()}). Closing the
-     * container removes every advertisement.
+     * {@code Mono} is subscribed; cancelling (a caller's {@code timeout}, say) does not withdraw it: find it with
+     * {@link #advertisement(String)} and use {@link Advertisement#withdraw()}. Closing the container removes every
+     * advertisement.
+     *
+     * <p>The node repairs itself: deleted or overwritten by another client, it is back with its own data at once (a
+     * data watch on it reports the change), also after a same-session reconnect. Transient failures (connection
+     * loss) are retried with backoff until the node exists; a failure that retrying cannot mend fails the returned
+     * {@code Mono} and, if the node was never created, forgets the advertisement.
      *
      * @param data a JSON object (a {@code Map}, POJO, record or object {@code JsonNode}), a {@code String} (stored as
      *     UTF-8) or {@code byte[]} (stored as given): ASAB's encodings, so ASAB services read it byte for byte
      * @param path the node name's prefix, relative to the root, such as {@code "run/App."} or {@code "/run/App."}
      * @return the advertisement once its node exists; waits for a connection without the operation timeout (add your
-     *     own {@code timeout} if needed)
+     *     own {@code timeout} if needed). Fails with a {@link NodeException} the server answered that retrying cannot
+     *     mend ({@code NOAUTH}, {@code INVALIDACL}, {@code NOCHILDRENFOREPHEMERALS} for an ephemeral parent), or with
+     *     {@link ClientClosedException} if the container closes first. Signals on ZooKeeper's event thread.
      * @throws IllegalArgumentException if the path is invalid or the data is of another kind
      * @throws PayloadTooLargeException if the data does not fit in {@code jute.maxbuffer}
      */
     Mono<Advertisement> advertise(Object data, String path);
+
+    /**
+     * The live advertisement made with {@code path}: for a caller whose {@code advertise} was cancelled, or who did not
+     * keep the handle.
+     *
+     * @param path the prefix given to {@link #advertise(Object, String)}, in any of its accepted forms
+     * @return the advertisement; empty if none was made with that path, or it was withdrawn or forgotten after a
+     *     failure
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Optional<Advertisement> advertisement(String path);
 
     /**
      * Runs blocking work with the raw handle on the service's blocking scheduler, once the container is connected:

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivezk.testkit.EmbeddedEnsemble;
 import io.reactivezk.testkit.EmbeddedZooKeeper;
+import io.reactivezk.testkit.FaultyLink;
 import io.reactivezk.testkit.SessionExpirer;
 import io.reactivezk.testkit.SharedZooKeeper;
 import java.io.IOException;
@@ -279,6 +280,98 @@ class AdvertiseIT {
                         WAIT);
             } finally {
                 observer.close(2000);
+            }
+        }
+
+        /**
+         * The client gives its session up during a quorum loss, while the servers keep it (they cannot expire sessions
+         * without a quorum, and renew them when it is back). The new session's node replaces the old one in one
+         * transaction: a reader polling all along never sees two instances, and sees the advertisement again once
+         * the new session is there.
+         */
+        @Test
+        void aNodeOfASessionGivenUpWhileTheServersKeepItIsReplacedWithoutAReaderEverSeeingTwo() throws Exception {
+            ZooKeeperService shortSessions = ZooKeeperService.create(
+                    ZooKeeperConfig.of(Map.of("zookeeper", Map.of("timeout", "4s")))
+                            .withEnvironment(Map.of()),
+                    ZooKeeperOptions.defaults());
+            int member = (ensemble.leader() + 1) % ensemble.size();
+            ZooKeeper observer = SharedZooKeeper.connect(ensemble.connectString());
+            FaultyLink link = FaultyLink.to(ensemble.connectString(member));
+            try {
+                ZooKeeperContainer zk = shortSessions.container("zookeeper://" + link.connectString() + "/swap");
+                Fixtures.awaitConnected(zk);
+                Advertisement ad =
+                        zk.advertise(Map.of("host", "node-1"), "run/App.").block(WAIT);
+                long oldSession = zk.connectionEvent().sessionId();
+                String oldNode = ad.node().orElseThrow();
+
+                List<Integer> others = new ArrayList<>();
+                for (int i = 0; i < ensemble.size(); i++) {
+                    if (i != member) {
+                        others.add(i);
+                    }
+                }
+                others.forEach(ensemble::stop);
+                Fixtures.awaitTrue(() -> zk.state() == ConnectionState.LOST, WAIT); // given up, not expired
+                link.stall(); // the new session waits until the reader is back and sees the old node
+                others.forEach(ensemble::start);
+                ensemble.awaitQuorum(Duration.ofSeconds(30));
+                Fixtures.awaitTrue(
+                        () -> {
+                            Map<String, Long> owners = ownersOrNull(observer, "/swap/run");
+                            return owners != null && owners.containsValue(oldSession);
+                        },
+                        WAIT);
+                link.resume();
+
+                // Poll until the new session's node is the only one.
+                int most = 0;
+                long polls = 0;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                boolean replaced = false;
+                while (!replaced && System.nanoTime() < deadline) {
+                    Map<String, Long> owners = ownersOrNull(observer, "/swap/run");
+                    if (owners == null) {
+                        continue;
+                    }
+                    polls++;
+                    most = Math.max(most, owners.size());
+                    replaced = owners.size() == 1 && !owners.containsValue(oldSession);
+                }
+                timings.info(
+                        "session given up during a quorum loss: {} polls while the node was replaced, at most {} seen",
+                        polls,
+                        most);
+                assertThat(replaced)
+                        .as("the new session's node replaced the old one")
+                        .isTrue();
+                assertThat(most).as("instances a reader saw at once").isEqualTo(1);
+                Fixtures.awaitTrue(() -> ad.node().isPresent(), WAIT);
+                assertThat(ad.node()).isNotEqualTo(java.util.Optional.of(oldNode));
+            } finally {
+                link.close();
+                observer.close(2000);
+                shortSessions.close(WAIT);
+            }
+        }
+
+        /** The children and their owners, or null while the observer cannot read (it reconnects after the outage). */
+        private Map<String, Long> ownersOrNull(ZooKeeper observer, String parent) {
+            try {
+                Map<String, Long> owners = new java.util.TreeMap<>();
+                for (String child : observer.getChildren(parent, false)) {
+                    Stat stat = observer.exists(parent + "/" + child, false);
+                    if (stat != null) {
+                        owners.put(child, stat.getEphemeralOwner());
+                    }
+                }
+                return owners;
+            } catch (org.apache.zookeeper.KeeperException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -6,19 +6,29 @@ import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.CreateOptions;
 import io.reactivezk.NodeException;
+import io.reactivezk.NodeSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -27,10 +37,15 @@ import reactor.util.retry.Retry;
 /**
  * A container's advertisements. Each one has its own serialised worker that brings the server to the wanted state:
  * exactly one node, owned by the current session, holding the latest data; or, once withdrawn, none. The worker runs
- * whenever something may have changed that state: creation, {@code update}, {@code withdraw}, and every CONNECTED
- * event (a new session needs a new node; a same-session reconnect finds everything in place and does nothing).
- * Triggers that arrive while it works are coalesced into one more pass. A failing advertisement retries on its own,
- * with backoff, without holding up the others.
+ * whenever something may have changed that state: creation, {@code update}, {@code withdraw}, every CONNECTED event (a
+ * new session needs a new node; a same-session reconnect finds everything in place and does nothing), and a change of
+ * the node made by someone else (deleted, or its data overwritten), which a data watch on the node reports. Triggers
+ * that arrive while it works are coalesced into one more pass.
+ *
+ * <p>A pass that fails transiently (connection loss) is retried with backoff, without holding up the other
+ * advertisements. A pass that fails for good (NOAUTH, INVALIDACL, an ephemeral parent) fails what its callers wait
+ * for and is not retried until the next trigger; an advertisement whose node was never created is then forgotten, so
+ * nothing is left to withdraw.
  */
 final class Advertisements {
 
@@ -42,17 +57,27 @@ final class Advertisements {
     private final String container;
     private final Session session;
     private final Payloads payloads;
+    private final Writes writes;
+    private final Watches watches;
     private final Function<String, String> relativize;
     private final Map<String, Ad> byPath = new ConcurrentHashMap<>();
     private final Disposable connections;
 
-    Advertisements(String container, Session session, Payloads payloads, Function<String, String> relativize) {
+    Advertisements(
+            String container,
+            Session session,
+            Payloads payloads,
+            Writes writes,
+            Watches watches,
+            Function<String, String> relativize) {
         this.container = container;
         this.session = session;
         this.payloads = payloads;
+        this.writes = writes;
+        this.watches = watches;
         this.relativize = relativize;
         Flux<ConnectionEvent> connected = session.events().filter(e -> e.state() == ConnectionState.CONNECTED);
-        this.connections = connected.subscribe(event -> byPath.values().forEach(Ad::trigger));
+        this.connections = connected.subscribe(event -> byPath.values().forEach(Ad::triggerSafely));
     }
 
     /** Registers (or updates) the advertisement at {@code prefix} when subscribed; emits it once its node exists. */
@@ -66,14 +91,15 @@ final class Advertisements {
             if (created[0] == null) {
                 return ad.replace(data).thenReturn(ad);
             }
+            Mono<Advertisement> placed = ad.await(Want.PLACED, 0).thenReturn(ad);
             ad.start();
-            return ad.nodes
-                    .asFlux()
-                    .next()
-                    .switchIfEmpty(Mono.error(() -> new ClientClosedException("advertisement " + prefix
-                            + " was withdrawn, or its container closed, before its node was created")))
-                    .thenReturn(ad);
+            return placed;
         });
+    }
+
+    /** The live advertisement made with {@code prefix}, if any. */
+    Optional<Advertisement> find(String prefix) {
+        return Optional.ofNullable(byPath.get(prefix));
     }
 
     /** Stops every worker; the session's close then removes the nodes with it. */
@@ -85,16 +111,27 @@ final class Advertisements {
         byPath.clear();
     }
 
+    /** What a caller of {@code advertise}, {@code update} or {@code withdraw} waits for. */
+    private enum Want {
+        PLACED,
+        WRITTEN,
+        GONE
+    }
+
+    /** One caller waiting for its request to reach the server. */
+    private record Waiter(Want want, long generation, Sinks.Empty<Void> done) {}
+
     /** One advertisement and its worker. */
     private final class Ad implements Advertisement {
         final String prefix;
         final Sinks.Many<String> nodes = Sinks.many().replay().latest();
-        final Sinks.Many<Long> written = Sinks.many().replay().latest();
-        final Sinks.Empty<Void> gone = Sinks.empty();
         final Sinks.Many<Boolean> triggers = Sinks.many().unicast().onBackpressureBuffer();
         final AtomicLong generation = new AtomicLong(1);
+        final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
         /** Sessions that owned a node of this advertisement before the current one; their leftovers are deleted. */
         final Set<Long> formerOwners = ConcurrentHashMap.newKeySet();
+        /** The data watch on the current node, which reports changes made by someone else. */
+        final Disposable.Swap repairs = Disposables.swap();
 
         volatile byte[] data;
         volatile boolean withdrawn;
@@ -103,6 +140,7 @@ final class Advertisements {
 
         volatile @Nullable String node;
         volatile long nodeOwner;
+        volatile boolean everPlaced;
         volatile long writtenGeneration;
         volatile @Nullable Disposable worker;
 
@@ -114,18 +152,28 @@ final class Advertisements {
         void start() {
             Flux<Boolean> passes = triggers.asFlux()
                     .onBackpressureLatest()
-                    .concatMap(tick -> reconcile().retryWhen(retryForever()), 1)
+                    .concatMap(tick -> reconcile().retryWhen(retryTransient()).onErrorResume(this::failed), 1)
                     .takeUntil(finished -> finished);
-            worker = passes.subscribe(null, this::workerFailed);
+            worker = passes.subscribe(finished -> settle(), this::workerFailed);
             trigger();
         }
 
         private void workerFailed(Throwable error) {
             log.error("{}: advertisement {} stopped", container, prefix, error);
+            end();
         }
 
         void trigger() {
             triggers.emitNext(Boolean.TRUE, SPIN);
+        }
+
+        /** For the CONNECTED subscription, which must outlive any one advertisement's trouble. */
+        void triggerSafely() {
+            try {
+                trigger();
+            } catch (RuntimeException e) {
+                log.warn("{}: cannot re-run advertisement {}", container, prefix, e);
+            }
         }
 
         void stop() {
@@ -137,33 +185,92 @@ final class Advertisements {
             end();
         }
 
+        /** A waiter for {@code want}, registered before the trigger that serves it. */
+        Mono<Void> await(Want want, long wantedGeneration) {
+            Waiter waiter = new Waiter(want, wantedGeneration, Sinks.empty());
+            waiters.add(waiter);
+            if (ended) {
+                settle();
+            }
+            return waiter.done().asMono();
+        }
+
+        /** Completes the waiters whose request is on the server; fails the rest if the advertisement is over. */
+        private void settle() {
+            for (Waiter waiter : waiters) {
+                boolean done = switch (waiter.want()) {
+                    case PLACED -> node != null;
+                    case WRITTEN -> writtenGeneration >= waiter.generation();
+                    case GONE -> ended;
+                };
+                if (done) {
+                    finish(waiter, null);
+                } else if (ended) {
+                    finish(
+                            waiter,
+                            new ClientClosedException("advertisement " + prefix + " was withdrawn, or its container"
+                                    + " closed, before "
+                                    + (waiter.want() == Want.PLACED
+                                            ? "its node was created"
+                                            : "the update was written")));
+                }
+            }
+        }
+
+        private void finish(Waiter waiter, @Nullable Throwable error) {
+            if (!waiters.remove(waiter)) {
+                return; // settled by another thread
+            }
+            Sinks.EmitResult result =
+                    error == null ? waiter.done().tryEmitEmpty() : waiter.done().tryEmitError(error);
+            if (result.isFailure()) {
+                log.debug("{}: advertisement {}: a waiter was already done ({})", container, prefix, result);
+            }
+        }
+
         private void end() {
             ended = true;
             node = null;
-            nodes.tryEmitComplete();
-            written.tryEmitComplete();
-            gone.tryEmitEmpty();
+            repairs.dispose();
+            Sinks.EmitResult result = nodes.tryEmitComplete();
+            if (result.isFailure() && result != Sinks.EmitResult.FAIL_TERMINATED) {
+                log.warn("{}: advertisement {}: cannot complete its node stream ({})", container, prefix, result);
+            }
+            settle();
         }
 
-        private Retry retryForever() {
+        private Retry retryTransient() {
             return Retry.backoff(Long.MAX_VALUE, MIN_BACKOFF)
                     .maxBackoff(MAX_BACKOFF)
-                    .filter(error -> !session.isClosed())
-                    .doBeforeRetry(signal -> {
-                        if (Errors.isTransient(signal.failure())) {
-                            log.debug(
-                                    "{}: advertisement {} will retry: {}",
-                                    container,
-                                    prefix,
-                                    signal.failure().toString());
-                        } else {
-                            log.warn(
-                                    "{}: advertisement {} failed, retrying: {}",
-                                    container,
-                                    prefix,
-                                    signal.failure().toString());
-                        }
-                    });
+                    .filter(error -> !session.isClosed() && Errors.isTransient(error))
+                    .doBeforeRetry(signal -> log.debug(
+                            "{}: advertisement {} will retry: {}",
+                            container,
+                            prefix,
+                            signal.failure().toString()));
+        }
+
+        /** A pass failed for good: its waiters fail, and nothing retries until the next trigger. */
+        private Mono<Boolean> failed(Throwable error) {
+            if (session.isClosed() || ended) {
+                end();
+                return Mono.just(true);
+            }
+            log.warn(
+                    "{}: advertisement {} failed: {}; not retried until the next connection, update or repair",
+                    container,
+                    prefix,
+                    error.toString());
+            for (Waiter waiter : waiters) {
+                finish(waiter, error);
+            }
+            if (!everPlaced && !withdrawn) {
+                // Nothing of it ever reached the server: forget it, so that nothing is left to withdraw.
+                byPath.remove(prefix, this);
+                end();
+                return Mono.just(true);
+            }
+            return Mono.just(false);
         }
 
         /** One pass; emits {@code true} when the advertisement is withdrawn and its node gone. */
@@ -196,22 +303,47 @@ final class Advertisements {
                 formerOwners.add(nodeOwner);
                 node = null;
             }
-            return Writes.findOwnSequential(zk, prefix, Optional.empty())
+            return writes.findOwnSequential(zk, prefix, Optional.empty())
                     .flatMap(own -> Calls.setData(zk, own.path(), bytes, -1).thenReturn(own))
-                    .switchIfEmpty(Mono.defer(() -> create(zk, bytes)))
+                    .switchIfEmpty(Mono.defer(() -> leftovers(zk, sessionId)
+                            .flatMap(old -> old.isEmpty() ? create(zk, bytes) : replace(zk, old, bytes))))
                     .flatMap(created -> {
-                        node = created.path();
-                        nodeOwner = sessionId;
-                        markWritten(wanted);
-                        nodes.emitNext(relativize.apply(created.path()), SPIN);
-                        log.info(
-                                "{}: advertised {} (session 0x{})",
-                                container,
-                                created.path(),
-                                Long.toHexString(sessionId));
+                        placed(created.path(), sessionId, wanted);
+                        // Leftovers that appeared after the swap (a create whose reply was lost, adopted above).
                         return removeLeftovers(zk, sessionId);
                     })
                     .thenReturn(false);
+        }
+
+        private void placed(String path, long sessionId, long wanted) {
+            writes.created(path, sessionId);
+            node = path;
+            nodeOwner = sessionId;
+            everPlaced = true;
+            markWritten(wanted);
+            nodes.emitNext(relativize.apply(path), SPIN);
+            repairs.update(watches.data(path).subscribe(snapshot -> checkNode(path, snapshot), this::repairFailed));
+            log.info("{}: advertised {} (session 0x{})", container, path, Long.toHexString(sessionId));
+        }
+
+        /** A change of the node: if someone else deleted or overwrote it, the worker puts it back. */
+        private void checkNode(String path, NodeSnapshot snapshot) {
+            if (withdrawn || ended || !path.equals(node)) {
+                return;
+            }
+            if (!snapshot.exists() || !Arrays.equals(snapshot.data(), data)) {
+                log.warn(
+                        "{}: advertisement node {} was {} by someone else; repairing",
+                        container,
+                        path,
+                        snapshot.exists() ? "overwritten" : "deleted");
+                generation.incrementAndGet();
+                triggerSafely();
+            }
+        }
+
+        private void repairFailed(Throwable error) {
+            log.debug("{}: advertisement {}: its node is no longer watched: {}", container, prefix, error.toString());
         }
 
         private Mono<Calls.Created> create(ZooKeeper zk, byte[] bytes) {
@@ -223,41 +355,75 @@ final class Advertisements {
                             .then(create));
         }
 
-        /** Deletes nodes of this advertisement that earlier sessions left and the server has not yet removed. */
-        private Mono<Void> removeLeftovers(ZooKeeper zk, long sessionId) {
+        /**
+         * Deletes the nodes that earlier sessions left and creates the new one in one transaction: a reader sees the
+         * old node or the new one, never both and never none. If a leftover went meanwhile (its session expired), the
+         * transaction changes nothing and a plain create follows.
+         */
+        private Mono<Calls.Created> replace(ZooKeeper zk, List<String> leftovers, byte[] bytes) {
+            List<Op> ops = new ArrayList<>();
+            List<Integer> versions = new ArrayList<>();
+            for (String leftover : leftovers) {
+                ops.add(Op.delete(leftover, -1));
+                versions.add(-1);
+            }
+            ops.add(Op.create(prefix, bytes, CreateOptions.DEFAULT_ACL, CreateMode.EPHEMERAL_SEQUENTIAL));
+            versions.add(-1);
+            return Calls.multi(zk, ops, versions)
+                    .map(results -> {
+                        OpResult.CreateResult result = (OpResult.CreateResult) results.get(results.size() - 1);
+                        leftovers.forEach(leftover -> log.info(
+                                "{}: replaced {}, left by an earlier session, with {}",
+                                container,
+                                leftover,
+                                result.getPath()));
+                        Stat stat = result.getStat();
+                        return new Calls.Created(result.getPath(), stat == null ? new Stat() : stat);
+                    })
+                    .onErrorResume(NodeException.NoNodeException.class, gone -> create(zk, bytes));
+        }
+
+        /** Nodes of this advertisement that earlier sessions left and the server has not yet removed. */
+        private Mono<List<String>> leftovers(ZooKeeper zk, long sessionId) {
             if (formerOwners.isEmpty()) {
-                return Mono.empty();
+                return Mono.just(List.of());
             }
             String parent = ZkPaths.parent(prefix);
             String namePrefix = ZkPaths.name(prefix);
             return Calls.getChildren(zk, parent)
+                    .onErrorResume(NodeException.NoNodeException.class, e -> Mono.just(List.of()))
                     .flatMapMany(Flux::fromIterable)
                     .filter(name -> Writes.isSequentialOf(name, namePrefix))
                     .map(name -> ZkPaths.child(parent, name))
                     .concatMap(path -> Calls.exists(zk, path)
                             .filter(stat -> stat.getEphemeralOwner() != sessionId
                                     && formerOwners.contains(stat.getEphemeralOwner()))
-                            .flatMap(stat -> {
-                                log.info(
-                                        "{}: deleting {} left by session 0x{}",
-                                        container,
-                                        path,
-                                        Long.toHexString(stat.getEphemeralOwner()));
-                                return Calls.delete(zk, path, -1);
-                            }))
-                    .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
+                            .map(stat -> path))
+                    .collectList();
+        }
+
+        private Mono<Void> removeLeftovers(ZooKeeper zk, long sessionId) {
+            return leftovers(zk, sessionId)
+                    .flatMapMany(Flux::fromIterable)
+                    .concatMap(path -> {
+                        log.info("{}: deleting {}, left by an earlier session", container, path);
+                        return Calls.delete(zk, path, -1)
+                                .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
+                    })
                     .then();
         }
 
         private Mono<Boolean> remove(ZooKeeper zk) {
+            repairs.dispose();
             String current = node;
             Mono<Void> deleteKnown = current == null
                     ? Mono.empty()
                     : Calls.delete(zk, current, -1)
-                            .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
+                            .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
+                            .doOnSuccess(done -> writes.deleted(current));
             // A create whose reply was lost may have left a node only the server knows about.
-            Mono<Void> deleteUnknown = Writes.findOwnSequential(zk, prefix, Optional.empty())
-                    .flatMap(own -> Calls.delete(zk, own.path(), -1))
+            Mono<Void> deleteUnknown = writes.findOwnSequential(zk, prefix, Optional.empty())
+                    .flatMap(own -> Calls.delete(zk, own.path(), -1).doOnSuccess(done -> writes.deleted(own.path())))
                     .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
             return deleteKnown.then(deleteUnknown).then(Mono.fromCallable(() -> {
                 log.info("{}: withdrew advertisement {}", container, prefix);
@@ -269,7 +435,6 @@ final class Advertisements {
 
         private void markWritten(long generationWritten) {
             writtenGeneration = Math.max(writtenGeneration, generationWritten);
-            written.emitNext(writtenGeneration, SPIN);
         }
 
         Mono<Void> replace(byte[] bytes) {
@@ -279,13 +444,9 @@ final class Advertisements {
                 }
                 data = bytes;
                 long wanted = generation.incrementAndGet();
+                Mono<Void> written = await(Want.WRITTEN, wanted);
                 trigger();
-                return written.asFlux()
-                        .filter(done -> done >= wanted)
-                        .next()
-                        .switchIfEmpty(Mono.error(() -> new ClientClosedException(
-                                "advertisement " + prefix + " was withdrawn before the update was written")))
-                        .then();
+                return written;
             });
         }
 
@@ -320,8 +481,9 @@ final class Advertisements {
         public Mono<Void> withdraw() {
             return Mono.defer(() -> {
                 withdrawn = true;
+                Mono<Void> gone = await(Want.GONE, 0);
                 trigger();
-                return gone.asMono();
+                return gone;
             });
         }
 

@@ -17,6 +17,7 @@ import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperSpec;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -63,9 +64,9 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.session = new Session(name, spec, options, lifecycle);
         this.operations = new Operations(session, options);
         this.payloads = new Payloads(json.mapper(), options);
-        this.writes = new Writes(operations);
-        this.advertisements = new Advertisements(name, session, payloads, this::relative);
+        this.writes = new Writes(operations, new Claims());
         this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
+        this.advertisements = new Advertisements(name, session, payloads, writes, watches, this::relative);
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
         session.start();
     }
@@ -203,6 +204,11 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         }
         byte[] bytes = payloads.encodeAdvertisement(data, prefix);
         return operations.published(advertisements.advertise(prefix, bytes));
+    }
+
+    @Override
+    public Optional<Advertisement> advertisement(String path) {
+        return advertisements.find(resolvePath(path));
     }
 
     @Override

@@ -19,7 +19,9 @@ import reactor.core.publisher.Mono;
  *   <li>A create is retried unless it is persistent-sequential. A retried non-sequential create that meets an existing
  *       node checks whether the node is its own (same data and, for an ephemeral node, owned by the current session)
  *       and then succeeds; an ephemeral-sequential create first looks for its own node under the parent (owner is the
- *       current session, same data) and adopts it instead of creating a duplicate.
+ *       current session, same data) and adopts it instead of creating a duplicate. "Same data" is Curator's
+ *       {@code idempotent()} rule; {@link Claims} adds what it lacks: a node that this container already handed to
+ *       another caller is never adopted, so two concurrent creates are never both told they created one node.
  *   <li>A retried versioned {@code setData} that meets {@code BADVERSION} succeeds if the node is at the next version
  *       with exactly its data.
  *   <li>A delete of a missing node succeeds, so retrying one is safe.
@@ -31,26 +33,30 @@ final class Writes {
     private static final int PARENT_ATTEMPTS = 3;
 
     private final Operations operations;
+    private final Claims claims;
 
-    Writes(Operations operations) {
+    Writes(Operations operations, Claims claims) {
         this.operations = operations;
+        this.claims = claims;
     }
 
     Mono<Calls.Created> create(String path, byte[] data, CreateOptions options) {
         CreateMode mode = options.mode();
         boolean retryable = !(mode.isSequential() && !mode.isEphemeral());
         return operations.runAttempts("create", path, retryable, (zk, attempt) -> {
+            Mono<Calls.Created> created = createOnce(zk, path, data, options, PARENT_ATTEMPTS);
+            if (retryable) {
+                created = created.doOnNext(node -> claims.created(node.path(), zk.getSessionId()));
+            }
             if (attempt == 0) {
-                return createOnce(zk, path, data, options, PARENT_ATTEMPTS);
+                return created;
             }
             if (mode.isSequential()) {
-                return findOwnSequential(zk, path, data)
-                        .switchIfEmpty(Mono.defer(() -> createOnce(zk, path, data, options, PARENT_ATTEMPTS)));
+                return findOwnSequential(zk, path, Optional.of(data)).switchIfEmpty(created);
             }
-            return createOnce(zk, path, data, options, PARENT_ATTEMPTS)
-                    .onErrorResume(
-                            NodeException.NodeExistsException.class,
-                            exists -> ownNode(zk, path, data, mode).switchIfEmpty(Mono.error(exists)));
+            return created.onErrorResume(
+                    NodeException.NodeExistsException.class,
+                    exists -> ownNode(zk, path, data, mode).switchIfEmpty(Mono.error(exists)));
         });
     }
 
@@ -75,41 +81,55 @@ final class Writes {
                 .then();
     }
 
-    /** The existing node at {@code path} if it holds {@code data} and, when ephemeral, belongs to this session. */
-    private static Mono<Calls.Created> ownNode(ZooKeeper zk, String path, byte[] data, CreateMode mode) {
+    /**
+     * The existing node at {@code path} if it holds {@code data}, when ephemeral belongs to this session, and was not
+     * handed to another caller of this container.
+     */
+    private Mono<Calls.Created> ownNode(ZooKeeper zk, String path, byte[] data, CreateMode mode) {
+        long session = zk.getSessionId();
         return Calls.getData(zk, path)
                 .filter(node -> Arrays.equals(node.data(), data)
-                        && (!mode.isEphemeral() || node.stat().getEphemeralOwner() == zk.getSessionId()))
+                        && (!mode.isEphemeral() || node.stat().getEphemeralOwner() == session)
+                        && claims.adopt(path, session))
                 .map(node -> new Calls.Created(path, node.stat()))
                 .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
     }
 
     /**
-     * A node {@code <prefix><10 digits>} owned by this handle's session, optionally with the given data: what a
-     * sequential create whose reply was lost left behind.
+     * A node {@code <prefix><10 digits>} owned by this handle's session, optionally with the given data, that no other
+     * caller of this container was handed: what a sequential create whose reply was lost left behind. The node found
+     * is claimed for the caller.
      */
-    static Mono<Calls.Created> findOwnSequential(ZooKeeper zk, String prefix, byte[] data) {
-        return findOwnSequential(zk, prefix, Optional.of(data));
-    }
-
-    static Mono<Calls.Created> findOwnSequential(ZooKeeper zk, String prefix, Optional<byte[]> data) {
+    Mono<Calls.Created> findOwnSequential(ZooKeeper zk, String prefix, Optional<byte[]> data) {
         String parent = ZkPaths.parent(prefix);
         String namePrefix = prefix.substring(prefix.lastIndexOf('/') + 1);
         long session = zk.getSessionId();
         return Calls.getChildren(zk, parent)
                 .onErrorResume(NodeException.NoNodeException.class, e -> Mono.just(List.of()))
                 .flatMapMany(Flux::fromIterable)
-                .filter(name -> isSequentialOf(name, namePrefix))
+                .filter(name ->
+                        isSequentialOf(name, namePrefix) && !claims.isClaimed(ZkPaths.child(parent, name), session))
                 .concatMap(name -> {
                     String child = ZkPaths.child(parent, name);
                     return Calls.getData(zk, child)
                             .filter(node -> node.stat().getEphemeralOwner() == session
                                     && data.map(d -> Arrays.equals(d, node.data()))
-                                            .orElse(true))
+                                            .orElse(true)
+                                    && claims.adopt(child, session))
                             .map(node -> new Calls.Created(child, node.stat()))
                             .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
                 })
                 .next();
+    }
+
+    /** The node at {@code path} was created by this container's caller in {@code sessionId}. */
+    void created(String path, long sessionId) {
+        claims.created(path, sessionId);
+    }
+
+    /** A delete of {@code path} through the container succeeded, or found it gone. */
+    void deleted(String path) {
+        claims.release(path);
     }
 
     /** Whether {@code name} is {@code namePrefix} followed by ZooKeeper's 10-digit sequence number. */
@@ -147,7 +167,8 @@ final class Writes {
                 path,
                 true,
                 zk -> Calls.delete(zk, path, expectedVersion)
-                        .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty()));
+                        .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
+                        .doOnSuccess(done -> claims.release(path)));
     }
 
     Mono<Void> deleteRecursive(String path) {

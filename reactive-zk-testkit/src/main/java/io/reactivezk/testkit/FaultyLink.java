@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A TCP link between clients and one ZooKeeper server, on 127.0.0.1, that a test can break the way networks break:
  * {@link #stall()} stops every byte in both directions without closing anything (a silent partition: the client
  * notices only when its read timeout passes), {@link #resume()} delivers what was held back, and {@link #cut()} closes
- * every connection at once (a reset). New connections are accepted throughout; while stalled they stall too.
+ * every connection at once (a reset); {@link #holdReplies()} lets requests reach the server but not its answers. New
+ * connections are accepted throughout; while stalled they stall too.
  *
  * <p>Clients connect to {@link #connectString()} instead of the server's own. Each connection uses two daemon threads
  * that copy bytes with blocking socket calls; they are test threads, never Reactor or ZooKeeper threads.
@@ -36,6 +37,7 @@ public final class FaultyLink implements AutoCloseable {
     private final List<Socket> sockets = new ArrayList<>();
     private final AtomicLong heldToServer = new AtomicLong();
     private boolean stalled;
+    private boolean repliesHeld;
     private boolean closed;
 
     private FaultyLink(InetSocketAddress target) throws IOException {
@@ -90,10 +92,23 @@ public final class FaultyLink implements AutoCloseable {
         log.info("{}: stalled", this);
     }
 
+    /**
+     * Lets requests through to the server but holds its replies back: the server applies what clients ask, and the
+     * clients do not learn of it. Followed by {@link #cut()}, the replies are lost, as when a connection drops after a
+     * request was applied.
+     */
+    public void holdReplies() {
+        synchronized (lock) {
+            repliesHeld = true;
+        }
+        log.info("{}: holding replies", this);
+    }
+
     /** Delivers what was held back and lets bytes flow again. */
     public void resume() {
         synchronized (lock) {
             stalled = false;
+            repliesHeld = false;
             lock.notifyAll();
         }
         log.info("{}: resumed", this);
@@ -120,13 +135,17 @@ public final class FaultyLink implements AutoCloseable {
         return heldToServer.get();
     }
 
-    /** Closes every open connection at once; bytes held by a stall are dropped, and the link is no longer stalled. */
+    /**
+     * Closes every open connection at once; bytes held back are dropped, and the link no longer stalls or holds
+     * replies.
+     */
     public void cut() {
         List<Socket> open;
         synchronized (lock) {
             open = new ArrayList<>(sockets);
             sockets.clear();
             stalled = false;
+            repliesHeld = false;
             lock.notifyAll();
         }
         open.forEach(FaultyLink::closeQuietly);
@@ -208,7 +227,7 @@ public final class FaultyLink implements AutoCloseable {
             if (stalled && toServer) {
                 heldToServer.addAndGet(bytes);
             }
-            while (stalled && !from.isClosed()) {
+            while ((stalled || (repliesHeld && !toServer)) && !from.isClosed()) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
