@@ -186,7 +186,8 @@ class AdvertiseIT {
                     .expectNoEvent(Duration.ofMillis(300))
                     .then(server::start)
                     .assertNext(ad -> assertThat(ad.node()).isPresent())
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(owners(observer, "/early/run")).hasSize(1);
         }
 
@@ -262,7 +263,8 @@ class AdvertiseIT {
                 StepVerifier.create(zk.states().skip(1).take(2))
                         .then(() -> ensemble.stop(ensemble.memberOf(zk.zooKeeper())))
                         .expectNext(ConnectionState.SUSPENDED, ConnectionState.CONNECTED)
-                        .verifyComplete();
+                        .expectComplete()
+                        .verify(WAIT);
                 zk.getChildren("run").block(WAIT);
                 assertThat(ad.node()).contains(node);
                 assertThat(owners(observer, "/svc/run")).hasSize(1);

@@ -99,7 +99,7 @@ class AdvertiseTest extends ContainerOnAChroot {
 
         assertThat(observer.exists(chroot.resolve(node), false)).isNull();
         assertThat(ad.node()).isEmpty();
-        StepVerifier.create(ad.withdraw()).verifyComplete();
+        StepVerifier.create(ad.withdraw()).expectComplete().verify(WAIT);
         StepVerifier.create(ad.update(Map.of("v", 2)))
                 .expectError(ClientClosedException.class)
                 .verify(WAIT);
@@ -142,7 +142,8 @@ class AdvertiseTest extends ContainerOnAChroot {
                     }
                 })
                 .expectNext(ConnectionState.SUSPENDED, ConnectionState.CONNECTED)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         zk.getChildren("run").block(WAIT);
 
         assertThat(ad.node()).contains(node);

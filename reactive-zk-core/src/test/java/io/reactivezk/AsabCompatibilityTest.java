@@ -45,7 +45,10 @@ class AsabCompatibilityTest {
         try {
             ZooKeeperContainer zk = service.container(Fixtures.url(chroot));
             String name = node.substring(node.lastIndexOf('/') + 1);
-            StepVerifier.create(zk.getChildren("run")).expectNext(List.of(name)).verifyComplete();
+            StepVerifier.create(zk.getChildren("run"))
+                    .expectNext(List.of(name))
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.getData("run/" + name))
                     .assertNext(json -> {
                         assertThat(json.get("appclass").asString()).isEqualTo("MyApplication");
@@ -62,10 +65,12 @@ class AsabCompatibilityTest {
                         assertThat(json.get("parent").isNull()).isTrue();
                         assertThat(json).isEqualTo(JsonMapper.shared().readTree(asabBytes));
                     })
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.getRawData("run/" + name))
                     .assertNext(raw -> assertThat(raw).isEqualTo(asabBytes))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         } finally {
             service.close(WAIT);
         }

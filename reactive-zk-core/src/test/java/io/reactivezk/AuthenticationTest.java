@@ -4,11 +4,17 @@ import static io.reactivezk.Fixtures.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.reactivezk.testkit.SessionExpirer;
 import io.reactivezk.testkit.SharedZooKeeper;
 import io.reactivezk.testkit.junit.Chroot;
 import io.reactivezk.testkit.junit.ZooKeeperExtension;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.KeeperException;
@@ -20,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Credentials in the options are presented by every session, including the one that replaces an expired session. */
 @ExtendWith(ZooKeeperExtension.class)
@@ -79,6 +87,72 @@ class AuthenticationTest {
 
         assertThat(new String(alice.getRawData("vault").block(WAIT), StandardCharsets.UTF_8))
                 .isEqualTo("gold");
+    }
+
+    @Test
+    void noLogLineOfAContainerWithCredentialsShowsTheSecret() {
+        Logger library = (Logger) LoggerFactory.getLogger("io.reactivezk");
+        Level level = library.getLevel();
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        library.addAppender(lines);
+        library.setLevel(Level.DEBUG);
+        try {
+            ZooKeeperContainer alice = withCredentials.container(Fixtures.url(chroot));
+            Fixtures.awaitConnected(alice);
+            alice.getRawData("vault").block(WAIT);
+            SessionExpirer.expire(alice.zooKeeper(), chroot.serverConnectString());
+            Fixtures.awaitTrue(
+                    () -> alice.isConnected() && alice.connectionEvent().epoch() > 1, WAIT);
+            alice.close().block(WAIT);
+        } finally {
+            library.detachAppender(lines);
+            library.setLevel(level);
+        }
+        assertThat(lines.list).isNotEmpty();
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .noneMatch(line -> line.contains("secret"));
+    }
+
+    /**
+     * A JAAS configuration without a {@code Client} section (common where Kafka runs too): ZooKeeper's client reports
+     * AuthFailed and goes on without SASL. The container must connect once and stay connected, not reopen sessions.
+     */
+    @Test
+    void aJaasConfigurationWithoutAClientSectionIsNotAnAuthenticationFailure(@TempDir Path dir) throws Exception {
+        Path jaas = dir.resolve("kafka-only-jaas.conf");
+        Files.writeString(
+                jaas,
+                "KafkaClient {\n  org.apache.kafka.common.security.plain.PlainLoginModule required\n"
+                        + "  username=\"u\" password=\"p\";\n};\n");
+        // JVM-wide, as ZooKeeper's client reads it (and the JAAS configuration) from the system properties only.
+        String jaasKey = "java.security.auth.login.config";
+        String previous = System.getProperty(jaasKey);
+        System.setProperty(jaasKey, jaas.toString());
+        ZooKeeperService jaasService = Fixtures.service();
+        try {
+            ZooKeeperContainer zk = jaasService.container(Fixtures.url(chroot));
+            List<ConnectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            reactor.core.Disposable recording = zk.connectionEvents().subscribe(events::add);
+            Fixtures.awaitConnected(zk);
+            assertThat(zk.getChildren().block(WAIT)).contains("vault");
+            // Several reads later it is still the first session: no handle was thrown away.
+            for (int i = 0; i < 20; i++) {
+                zk.getChildren().block(WAIT);
+            }
+            recording.dispose();
+            assertThat(events)
+                    .extracting(ConnectionEvent::state)
+                    .containsExactly(ConnectionState.LOST, ConnectionState.CONNECTED);
+        } finally {
+            jaasService.close(WAIT);
+            if (previous == null) {
+                System.clearProperty(jaasKey);
+            } else {
+                System.setProperty(jaasKey, previous);
+            }
+        }
     }
 
     @Test

@@ -143,7 +143,10 @@ class ConnectionStatesIT {
                         .expectComplete()
                         .verify(WAIT);
                 timings.info("session expiry:{}", recorder.describe());
-                StepVerifier.create(zk.getChildren()).expectNextCount(1).verifyComplete();
+                StepVerifier.create(zk.getChildren())
+                        .expectNextCount(1)
+                        .expectComplete()
+                        .verify(WAIT);
             }
         }
 
@@ -157,7 +160,8 @@ class ConnectionStatesIT {
                             .filter(s -> s == ConnectionState.SUSPENDED)
                             .take(1))
                     .expectNext(ConnectionState.SUSPENDED)
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
 
             long started = System.nanoTime();
             StepVerifier.create(zk.getData("anything"))
@@ -235,7 +239,8 @@ class ConnectionStatesIT {
                             .filter(s -> s == ConnectionState.SUSPENDED)
                             .take(1))
                     .expectNext(ConnectionState.SUSPENDED)
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
 
             Mono<String> read = zk.getRawData("value").map(b -> new String(b, StandardCharsets.UTF_8));
             StepVerifier.create(read)
@@ -243,7 +248,8 @@ class ConnectionStatesIT {
                     .expectNoEvent(Duration.ofMillis(300))
                     .then(server::start)
                     .expectNext("42")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(zk.connectionEvent().sessionId()).isEqualTo(session);
         }
 

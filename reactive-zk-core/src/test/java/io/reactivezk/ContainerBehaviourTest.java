@@ -118,12 +118,14 @@ class ContainerBehaviourTest {
             StepVerifier.create(zk.getRawData("here")
                             .map(bytes -> Thread.currentThread().getName()))
                     .assertNext(thread -> assertThat(thread).startsWith("user-scheduler"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.connectionEvents()
                             .take(1)
                             .map(e -> Thread.currentThread().getName()))
                     .assertNext(thread -> assertThat(thread).startsWith("user-scheduler"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         } finally {
             service.close(WAIT);
             scheduler.dispose();
@@ -140,7 +142,8 @@ class ContainerBehaviourTest {
             StepVerifier.create(zk.getRawData("here")
                             .map(bytes -> Thread.currentThread().getName()))
                     .assertNext(thread -> assertThat(thread).endsWith("-EventThread"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         } finally {
             service.close(WAIT);
         }

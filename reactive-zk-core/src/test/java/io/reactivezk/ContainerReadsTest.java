@@ -38,7 +38,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
                             .hasSize(100)
                             .containsExactlyInAnyOrderElementsOf(
                                     IntStream.range(0, 100).boxed().toList()))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -49,14 +50,21 @@ class ContainerReadsTest extends ContainerOnAChroot {
 
             StepVerifier.create(zk.getChildren("/sorted/"))
                     .expectNext(List.of("a", "b", "c"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
         void getChildrenWithoutArgumentListsTheRoot() {
             seed(chroot.resolve("top"), "");
-            StepVerifier.create(zk.getChildren()).expectNext(List.of("top")).verifyComplete();
-            StepVerifier.create(zk.getChildren("/")).expectNext(List.of("top")).verifyComplete();
+            StepVerifier.create(zk.getChildren())
+                    .expectNext(List.of("top"))
+                    .expectComplete()
+                    .verify(WAIT);
+            StepVerifier.create(zk.getChildren("/"))
+                    .expectNext(List.of("top"))
+                    .expectComplete()
+                    .verify(WAIT);
         }
     }
 
@@ -68,7 +76,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
             seed(chroot.resolve("endpoint"), "{\"host\":\"10.0.0.1\",\"port\":8080}");
             StepVerifier.create(zk.getData("endpoint", Endpoint.class))
                     .expectNext(new Endpoint("10.0.0.1", 8080))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -77,10 +86,12 @@ class ContainerReadsTest extends ContainerOnAChroot {
             seed(chroot.resolve("text"), "\"hello\"");
             StepVerifier.create(zk.getData("array"))
                     .assertNext(node -> assertThat(node.isArray()).isTrue())
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.getData("text").map(JsonNode::asString))
                     .expectNext("hello")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -97,7 +108,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
                     .verify(WAIT);
             StepVerifier.create(zk.getRawData("plain").map(b -> new String(b, StandardCharsets.UTF_8)))
                     .expectNext("not json {")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -110,7 +122,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
                     .verify(WAIT);
             StepVerifier.create(zk.getRawData("empty"))
                     .assertNext(bytes -> assertThat(bytes).isEmpty())
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -129,11 +142,13 @@ class ContainerReadsTest extends ContainerOnAChroot {
 
         @Test
         void everyReadCompletesEmptyWhenTheNodeIsMissing() {
-            StepVerifier.create(zk.getData("missing")).verifyComplete();
-            StepVerifier.create(zk.getData("missing", Endpoint.class)).verifyComplete();
-            StepVerifier.create(zk.getRawData("missing")).verifyComplete();
-            StepVerifier.create(zk.getChildren("missing")).verifyComplete();
-            StepVerifier.create(zk.exists("missing")).verifyComplete();
+            StepVerifier.create(zk.getData("missing")).expectComplete().verify(WAIT);
+            StepVerifier.create(zk.getData("missing", Endpoint.class))
+                    .expectComplete()
+                    .verify(WAIT);
+            StepVerifier.create(zk.getRawData("missing")).expectComplete().verify(WAIT);
+            StepVerifier.create(zk.getChildren("missing")).expectComplete().verify(WAIT);
+            StepVerifier.create(zk.exists("missing")).expectComplete().verify(WAIT);
         }
 
         @Test
@@ -141,7 +156,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
             seed(chroot.resolve("present"), "12345");
             StepVerifier.create(zk.exists("present"))
                     .assertNext(stat -> assertThat(stat.getDataLength()).isEqualTo(5))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
     }
 
@@ -151,8 +167,14 @@ class ContainerReadsTest extends ContainerOnAChroot {
         @Test
         void pathsWithAndWithoutALeadingSlashReadTheSameNode() {
             seed(chroot.resolve("services/api"), "{\"v\":1}");
-            StepVerifier.create(zk.getData("services/api")).expectNextCount(1).verifyComplete();
-            StepVerifier.create(zk.getData("/services/api")).expectNextCount(1).verifyComplete();
+            StepVerifier.create(zk.getData("services/api"))
+                    .expectNextCount(1)
+                    .expectComplete()
+                    .verify(WAIT);
+            StepVerifier.create(zk.getData("/services/api"))
+                    .expectNextCount(1)
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(zk.resolvePath("services/api"))
                     .isEqualTo(zk.resolvePath("/services/api/"))
                     .isEqualTo(chroot.resolve("services/api"));
@@ -182,8 +204,12 @@ class ContainerReadsTest extends ContainerOnAChroot {
 
             StepVerifier.create(left.getChildren())
                     .expectNext(List.of("only-left"))
-                    .verifyComplete();
-            StepVerifier.create(right.getChildren()).expectNext(List.of()).verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
+            StepVerifier.create(right.getChildren())
+                    .expectNext(List.of())
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(left.connectionEvent().sessionId())
                     .isNotEqualTo(right.connectionEvent().sessionId());
         }
@@ -208,7 +234,8 @@ class ContainerReadsTest extends ContainerOnAChroot {
                     .assertNext(result -> assertThat(result)
                             .startsWith("reactive-zk-blocking-")
                             .endsWith("|raw"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test

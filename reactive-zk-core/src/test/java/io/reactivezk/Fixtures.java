@@ -40,7 +40,8 @@ final class Fixtures {
                         .filter(s -> s == ConnectionState.CONNECTED)
                         .take(1))
                 .expectNext(ConnectionState.CONNECTED)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertThat(container.isConnected()).isTrue();
     }
 

@@ -95,7 +95,8 @@ class WatchChildrenTest extends ContainerOnAChroot {
         StepVerifier.create(
                         zk.watchChildren("pool").map(ChildrenSnapshot::children).take(1))
                 .expectNext(expected)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test

@@ -260,7 +260,8 @@ class WatchDataTest extends ContainerOnAChroot {
             StepVerifier.create(zk.watchData("plain").take(1))
                     .assertNext(s -> assertThat(s.json(service.jsonMapper(), Endpoint.class))
                             .isEqualTo(new Endpoint("h", 7)))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
     }
 

@@ -39,7 +39,10 @@ class WritesTest extends ContainerOnAChroot {
 
         @Test
         void createsAPersistentNodeAndReturnsItsContainerRelativePath() throws Exception {
-            StepVerifier.create(zk.create("a", "hello")).expectNext("/a").verifyComplete();
+            StepVerifier.create(zk.create("a", "hello"))
+                    .expectNext("/a")
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(text("a")).isEqualTo("hello");
             assertThat(stat("a").getEphemeralOwner()).isZero();
         }
@@ -49,31 +52,39 @@ class WritesTest extends ContainerOnAChroot {
             long session = zk.connectionEvent().sessionId();
             StepVerifier.create(zk.create("eph", "", CreateOptions.of(CreateMode.EPHEMERAL)))
                     .expectNext("/eph")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(stat("eph").getEphemeralOwner()).isEqualTo(session);
 
             StepVerifier.create(zk.create("seq-", "", CreateOptions.of(CreateMode.PERSISTENT_SEQUENTIAL)))
                     .assertNext(path -> assertThat(path).matches("/seq-\\d{10}"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.create("eseq-", "", CreateOptions.of(CreateMode.EPHEMERAL_SEQUENTIAL)))
                     .assertNext(path -> assertThat(path).matches("/eseq-\\d{10}"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
 
             StepVerifier.create(zk.create("box", "", CreateOptions.of(CreateMode.CONTAINER)))
                     .expectNext("/box")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(stat("box")).isNotNull();
 
             CreateOptions ttl = CreateOptions.builder()
                     .mode(CreateMode.PERSISTENT_WITH_TTL)
                     .ttl(Duration.ofMinutes(1))
                     .build();
-            StepVerifier.create(zk.create("ttl", "x", ttl)).expectNext("/ttl").verifyComplete();
+            StepVerifier.create(zk.create("ttl", "x", ttl))
+                    .expectNext("/ttl")
+                    .expectComplete()
+                    .verify(WAIT);
             CreateOptions ttlSequential =
                     ttl.mutate().mode(CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL).build();
             StepVerifier.create(zk.create("ttl-", "x", ttlSequential))
                     .assertNext(path -> assertThat(path).matches("/ttl-\\d{10}"))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -141,7 +152,8 @@ class WritesTest extends ContainerOnAChroot {
             StepVerifier.create(
                             zk.create("x/y/z", "v", CreateOptions.persistent().withParents()))
                     .expectNext("/x/y/z")
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(stat("x/y").getEphemeralOwner()).isZero();
         }
 
@@ -165,7 +177,8 @@ class WritesTest extends ContainerOnAChroot {
             zk.create("v", "0").block(WAIT);
             StepVerifier.create(zk.setData("v", "1", 0))
                     .assertNext(s -> assertThat(s.getVersion()).isEqualTo(1))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.setData("v", "2", 0))
                     .expectErrorSatisfies(e -> {
                         assertThat(e)
@@ -188,7 +201,8 @@ class WritesTest extends ContainerOnAChroot {
 
             StepVerifier.create(zk.getData("json", Config.class))
                     .expectNext(new Config("api", 3))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(text("text")).isEqualTo("žluťoučký");
             assertThat(admin.getData(chroot.resolve("raw"), false, null)).containsExactly(0, 1, 2);
             assertThat(text("map")).isEqualTo("{\"k\":[1,2]}");
@@ -201,7 +215,8 @@ class WritesTest extends ContainerOnAChroot {
             zk.setData("json", new Config("api", 5)).block(WAIT);
             StepVerifier.create(zk.getData("json", Config.class))
                     .expectNext(new Config("api", 5))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
 
         @Test
@@ -213,7 +228,7 @@ class WritesTest extends ContainerOnAChroot {
 
         @Test
         void deleteIsIdempotentButRefusesChildrenAndWrongVersions() throws Exception {
-            StepVerifier.create(zk.delete("never-existed")).verifyComplete();
+            StepVerifier.create(zk.delete("never-existed")).expectComplete().verify(WAIT);
             zk.create("parent/child", "", CreateOptions.persistent().withParents())
                     .block(WAIT);
             StepVerifier.create(zk.delete("parent"))
@@ -224,7 +239,7 @@ class WritesTest extends ContainerOnAChroot {
             StepVerifier.create(zk.delete("parent/child", 7))
                     .expectError(NodeException.BadVersionException.class)
                     .verify(WAIT);
-            StepVerifier.create(zk.delete("parent/child", 0)).verifyComplete();
+            StepVerifier.create(zk.delete("parent/child", 0)).expectComplete().verify(WAIT);
             assertThat(stat("parent/child")).isNull();
         }
 
@@ -233,23 +248,25 @@ class WritesTest extends ContainerOnAChroot {
             for (String path : List.of("tree/a/1", "tree/a/2", "tree/b/1")) {
                 zk.create(path, "", CreateOptions.persistent().withParents()).block(WAIT);
             }
-            StepVerifier.create(zk.deleteRecursive("tree")).verifyComplete();
+            StepVerifier.create(zk.deleteRecursive("tree")).expectComplete().verify(WAIT);
             assertThat(stat("tree")).isNull();
-            StepVerifier.create(zk.deleteRecursive("tree")).verifyComplete();
+            StepVerifier.create(zk.deleteRecursive("tree")).expectComplete().verify(WAIT);
         }
 
         @Test
         void upsertCreatesWithParentsThenReplacesAndEnsurePathIsIdempotent() throws Exception {
             StepVerifier.create(zk.upsert("cfg/app/current", Map.of("v", 1)))
                     .assertNext(s -> assertThat(s.getVersion()).isZero())
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             StepVerifier.create(zk.upsert("cfg/app/current", Map.of("v", 2)))
                     .assertNext(s -> assertThat(s.getVersion()).isEqualTo(1))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(text("cfg/app/current")).isEqualTo("{\"v\":2}");
 
-            StepVerifier.create(zk.ensurePath("deep/er/path")).verifyComplete();
-            StepVerifier.create(zk.ensurePath("deep/er/path")).verifyComplete();
+            StepVerifier.create(zk.ensurePath("deep/er/path")).expectComplete().verify(WAIT);
+            StepVerifier.create(zk.ensurePath("deep/er/path")).expectComplete().verify(WAIT);
             assertThat(stat("deep/er/path")).isNotNull();
         }
     }
@@ -272,7 +289,8 @@ class WritesTest extends ContainerOnAChroot {
                         assertThat(((OpResult.CreateResult) results.get(3)).getPath())
                                 .matches(chroot.resolve("t/seq-") + "\\d{10}");
                     })
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(text("t")).isEqualTo("1");
             assertThat(text("t/child")).isEqualTo("{\"a\":1}");
         }
@@ -328,7 +346,8 @@ class WritesTest extends ContainerOnAChroot {
             assertThat(text("big")).isEqualTo("small");
             StepVerifier.create(zk.setData("big", new byte[1_000_000]))
                     .assertNext(s -> assertThat(s.getDataLength()).isEqualTo(1_000_000))
-                    .verifyComplete();
+                    .expectComplete()
+                    .verify(WAIT);
         }
     }
 }

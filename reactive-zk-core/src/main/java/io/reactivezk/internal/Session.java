@@ -242,14 +242,19 @@ final class Session {
         }
         boolean orphan;
         boolean connectedEarly;
+        boolean authFailedEarly;
         synchronized (lock) {
             h.zk = zk;
             orphan = closeRequested || handle != h;
             connectedEarly = h.connectedBeforeAssigned;
+            authFailedEarly = h.authFailedEarly;
         }
         if (orphan) {
             closeHandle(zk);
             return;
+        }
+        if (authFailedEarly) {
+            onAuthFailed(h);
         }
         log.debug("{}: opened a ZooKeeper handle on {}", name, spec.connectString());
         if (connectedEarly) {
@@ -293,7 +298,7 @@ final class Session {
             case ConnectedReadOnly -> onConnected(h, true);
             case Disconnected -> onDisconnected(h);
             case Expired -> onSessionGone(h, "session expired");
-            case AuthFailed -> onSessionGone(h, "authentication failed");
+            case AuthFailed -> onAuthFailed(h);
             default -> log.debug("{}: ignoring ZooKeeper state {}", name, event.getState());
         }
     }
@@ -314,6 +319,31 @@ final class Session {
         if (h != null && h.eventThread == Thread.currentThread()) {
             log.debug("{}: a watch removal failed on a dropped connection; taking it as the disconnection", name);
             onDisconnected(h);
+        }
+    }
+
+    /**
+     * ZooKeeper reports AuthFailed in two cases: the server refused the SASL authentication (the handle is then in
+     * state AUTH_FAILED, for good), and a JAAS configuration without a section for ZooKeeper (a {@code Client}
+     * section is missing, common on hosts that run Kafka too): then the client goes on without SASL and connects. Only
+     * the first ends the session.
+     */
+    private void onAuthFailed(Handle h) {
+        ZooKeeper zk = h.zk;
+        if (zk == null) {
+            synchronized (lock) {
+                h.authFailedEarly = true; // open() looks at the handle's state once it has it
+            }
+            return;
+        }
+        if (zk.getState() == ZooKeeper.States.AUTH_FAILED) {
+            onSessionGone(h, "authentication failed");
+        } else {
+            log.warn(
+                    "{}: SASL is not used for this ZooKeeper connection (ZooKeeper reports AuthFailed, but connects"
+                            + " without it: is there a JAAS configuration without a '{}' section?)",
+                    name,
+                    clientConfig().getProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, "Client"));
         }
     }
 
@@ -543,6 +573,7 @@ final class Session {
 
         boolean connectedBeforeAssigned;
         boolean readOnlyEarly;
+        boolean authFailedEarly;
 
         Handle(int generation) {
             this.generation = generation;

@@ -3,6 +3,7 @@ package io.reactivezk.internal;
 import io.reactivezk.TreeEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,18 +27,24 @@ import org.jspecify.annotations.Nullable;
  * snapshot of the model instead, so a slow subscriber costs no extra reads on the server.
  *
  * <p>The tree is read breadth first with a bounded number of {@code getChildren} calls in flight, each of which also
- * gives the node's {@code mzxid}. Events that arrive meanwhile are held back and applied, in order, after
- * {@code INITIALIZED}: since the server delivers an event before any reply that reflects its change, applying only the
- * events that move a node's {@code mzxid} forward (or delete a node the model holds at an older {@code mzxid}) leaves
- * the model equal to the server's tree, without reporting changes the reads already showed.
+ * gives the node's {@code mzxid}. An event that arrives meanwhile is sorted by what the read has seen of its node,
+ * because the server delivers an event before any reply that reflects its change: a node whose read already came
+ * back, or that its parent's listing (already back) did not name, changed after the read saw it, and the event is held
+ * back and applied after {@code INITIALIZED}; a node still to be read will show the change itself, and the event is
+ * dropped. This needs no zxid, which servers before 3.9 do not put in notifications (they send -1). Held events are
+ * kept in order up to {@link #MAX_HELD_EVENTS}; past that, only the latest change of each node is kept, so a busy
+ * tree never makes the read start again.
  */
 final class TreeWatch extends ServerWatch {
 
     /** Most {@code getChildren} calls in flight while reading a tree. */
     static final int MAX_READS_IN_FLIGHT = 64;
 
-    /** Most events held back while the tree is read; more restart the read. */
+    /** Most events held back in order while the tree is read; past that, one per node. */
     static final int MAX_HELD_EVENTS = 10_000;
+
+    /** {@link #MAX_HELD_EVENTS}, lowered by tests of this package. */
+    static int maxHeldEvents = MAX_HELD_EVENTS;
 
     private final Set<Downstream.Buffered> subscribers = new LinkedHashSet<>();
     private final Map<String, TreeEvent> model = new LinkedHashMap<>();
@@ -54,8 +61,15 @@ final class TreeWatch extends ServerWatch {
     private long generation;
     private boolean reading;
     private final ArrayDeque<String> pending = new ArrayDeque<>();
+    /** Every node this read has queued, read or is reading. */
+    private final Set<String> scheduled = new HashSet<>();
+
     private int inFlight;
     private final List<TreeEvent> held = new ArrayList<>();
+    /** Past {@link #maxHeldEvents}: the latest held change of each node, and whether one of them was a deletion. */
+    private final Map<String, TreeEvent> latestHeld = new LinkedHashMap<>();
+
+    private final Set<String> deletedWhileHeld = new HashSet<>();
 
     TreeWatch(Watches owner, String path) {
         super(owner, path, AddWatchMode.PERSISTENT_RECURSIVE);
@@ -114,15 +128,46 @@ final class TreeWatch extends ServerWatch {
         feedNodeWatch(event, type, eventPath);
         TreeEvent change = new TreeEvent(type, owner.relative(eventPath), eventPath, event.getZxid());
         if (reading) {
-            if (held.size() >= MAX_HELD_EVENTS) {
-                startReading(true);
-            } else {
-                held.add(change);
+            if (changedAfterItsRead(eventPath)) {
+                hold(change);
             }
+            // else: the read of that node is still to come and shows the change
         } else if (initialized) {
             apply(change);
         }
         // else: the tree has not been read yet, or a read was cut short; the next read reflects this change
+    }
+
+    /** Whether the read in progress has already seen {@code node} (or its parent's listing without it). */
+    private boolean changedAfterItsRead(String node) {
+        if (model.containsKey(node)) {
+            return true;
+        }
+        if (scheduled.contains(node) || node.equals(path)) {
+            return false;
+        }
+        return model.containsKey(ZkPaths.parent(node));
+    }
+
+    private void hold(TreeEvent change) {
+        if (latestHeld.isEmpty() && held.size() < maxHeldEvents) {
+            held.add(change);
+            return;
+        }
+        if (latestHeld.isEmpty()) {
+            for (TreeEvent earlier : held) {
+                holdLatest(earlier);
+            }
+            held.clear();
+        }
+        holdLatest(change);
+    }
+
+    private void holdLatest(TreeEvent change) {
+        if (change.type() == TreeEvent.Type.DELETED) {
+            deletedWhileHeld.add(change.absolutePath());
+        }
+        latestHeld.put(change.absolutePath(), change);
     }
 
     /**
@@ -153,13 +198,14 @@ final class TreeWatch extends ServerWatch {
         initialized = false;
         model.clear();
         modelVersion++;
-        held.clear();
+        clearHeld();
         pending.clear();
+        scheduled.clear();
         inFlight = 0;
         if (resync) {
             emit(resyncMarker);
         }
-        pending.add(path);
+        schedule(path);
         pump();
     }
 
@@ -193,7 +239,7 @@ final class TreeWatch extends ServerWatch {
             modelVersion++;
             emit(present);
             for (String name : Calls.sorted(names)) {
-                pending.add(ZkPaths.child(node, name));
+                schedule(ZkPaths.child(node, name));
             }
         } else if (code != Code.NONODE) {
             if (waitsForConnection(code)) {
@@ -210,33 +256,73 @@ final class TreeWatch extends ServerWatch {
         }
     }
 
+    private void schedule(String node) {
+        pending.add(node);
+        scheduled.add(node);
+    }
+
     private void finishReading() {
         reading = false;
         initialized = true;
+        scheduled.clear();
         emit(initializedMarker);
         List<TreeEvent> changes = new ArrayList<>(held);
-        held.clear();
+        Map<String, TreeEvent> latest = new LinkedHashMap<>(latestHeld);
+        Set<String> deleted = new HashSet<>(deletedWhileHeld);
+        clearHeld();
         for (TreeEvent change : changes) {
             apply(change);
         }
+        for (TreeEvent change : latest.values()) {
+            applyLatest(change, deleted.contains(change.absolutePath()));
+        }
     }
 
-    /** Applies a change to the model and emits it, unless the model already reflects it. */
-    private void apply(TreeEvent change) {
-        TreeEvent known = model.get(change.absolutePath());
-        long zxid = change.zxid();
+    private void clearHeld() {
+        held.clear();
+        latestHeld.clear();
+        deletedWhileHeld.clear();
+    }
+
+    /**
+     * Applies the latest of several changes of one node: what the model holds is brought to that change's outcome,
+     * with the events that take it there ({@code DELETED} then {@code CREATED} for a node deleted and created again).
+     */
+    private void applyLatest(TreeEvent change, boolean deletedOnce) {
+        boolean known = model.containsKey(change.absolutePath());
         if (change.type() == TreeEvent.Type.DELETED) {
-            if (known == null || (zxid >= 0 && known.zxid() > zxid)) {
-                return;
+            if (known) {
+                apply(change);
             }
-            model.remove(change.absolutePath());
+            return;
+        }
+        if (!known) {
+            apply(retyped(change, TreeEvent.Type.CREATED));
+        } else if (deletedOnce) {
+            apply(retyped(change, TreeEvent.Type.DELETED));
+            apply(retyped(change, TreeEvent.Type.CREATED));
         } else {
-            if (known != null && zxid >= 0 && known.zxid() >= zxid) {
+            apply(retyped(change, TreeEvent.Type.DATA_CHANGED));
+        }
+    }
+
+    private static TreeEvent retyped(TreeEvent change, TreeEvent.Type type) {
+        return new TreeEvent(type, change.path(), change.absolutePath(), change.zxid());
+    }
+
+    /**
+     * Applies a change that the model does not reflect yet (a live event, or one held back during the read) and emits
+     * it. A deletion of a node the model does not hold is not reported.
+     */
+    private void apply(TreeEvent change) {
+        if (change.type() == TreeEvent.Type.DELETED) {
+            if (model.remove(change.absolutePath()) == null) {
                 return;
             }
+        } else {
             model.put(
                     change.absolutePath(),
-                    new TreeEvent(TreeEvent.Type.PRESENT, change.path(), change.absolutePath(), zxid));
+                    new TreeEvent(TreeEvent.Type.PRESENT, change.path(), change.absolutePath(), change.zxid()));
         }
         modelVersion++;
         emit(change);
@@ -290,8 +376,9 @@ final class TreeWatch extends ServerWatch {
         model.clear();
         modelVersion++;
         snapshot = null;
-        held.clear();
+        clearHeld();
         pending.clear();
+        scheduled.clear();
         reading = false;
         initialized = false;
         inFlight = 0;
