@@ -174,7 +174,10 @@ public interface ZooKeeperContainer {
 
     /**
      * Creates a node. Retried after a connection loss where that is safe: a retried create first checks whether its
-     * earlier attempt already created the node (same data, and for an ephemeral node the current session as owner);
+     * earlier attempt already created the node (same data, and for an ephemeral node the current session as owner),
+     * and never takes a node this container handed to another caller, so two concurrent creates are never both told
+     * they created one node (for a persistent node created in an earlier session, "same data" is all there is: the
+     * rule of Curator's {@code idempotent()});
      * a persistent-sequential create is not retried, since its earlier attempt cannot be recognised. Cancelling cannot
      * undo a create the server has received.
      *

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -69,6 +70,7 @@ public final class ZooKeeperOptions {
     private final boolean canBeReadOnly;
     private final Map<String, String> clientProperties;
     private final List<Authentication> authentications;
+    private final List<ACL> acl;
 
     private ZooKeeperOptions(Builder builder) {
         this.operationTimeout = builder.operationTimeout;
@@ -85,6 +87,7 @@ public final class ZooKeeperOptions {
         this.canBeReadOnly = builder.canBeReadOnly;
         this.clientProperties = Map.copyOf(builder.clientProperties);
         this.authentications = List.copyOf(builder.authentications);
+        this.acl = builder.acl;
     }
 
     /**
@@ -249,6 +252,18 @@ public final class ZooKeeperOptions {
     }
 
     /**
+     * The ACL of the nodes a container creates on its own: its root path and the root's missing parents, and its
+     * advertisement nodes with their missing parents. Nodes created with {@code create}, {@code upsert} or a
+     * transaction take the ACL of their {@link CreateOptions}. With credentials and, say, {@code CREATOR_ALL_ACL}, a
+     * container's own nodes are its user's alone; ASAB services that share the root then need the same credentials.
+     *
+     * @return an unmodifiable list; {@link CreateOptions#DEFAULT_ACL} (open, as ASAB creates them) by default
+     */
+    public List<ACL> acl() {
+        return acl;
+    }
+
+    /**
      * One credential for ZooKeeper's {@code addAuthInfo}, such as scheme {@code digest} with {@code user:password}.
      *
      * @param scheme the authentication scheme
@@ -305,7 +320,7 @@ public final class ZooKeeperOptions {
                 + reconnectMinBackoff + ".." + reconnectMaxBackoff + ", closeTimeout=" + closeTimeout
                 + ", blockingThreadCap=" + blockingThreadCap + ", publishOn=" + publishOn + ", canBeReadOnly="
                 + canBeReadOnly + ", clientProperties=" + clientProperties.keySet() + ", authentications="
-                + authentications + "}";
+                + authentications + ", acl=" + acl.size() + " entries}";
     }
 
     /** Builds {@link ZooKeeperOptions}; every setter checks its argument at once. */
@@ -324,6 +339,7 @@ public final class ZooKeeperOptions {
         private boolean canBeReadOnly;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
         private final List<Authentication> authentications = new ArrayList<>();
+        private List<ACL> acl = CreateOptions.DEFAULT_ACL;
 
         private Builder() {}
 
@@ -342,6 +358,7 @@ public final class ZooKeeperOptions {
             this.canBeReadOnly = options.canBeReadOnly;
             this.clientProperties.putAll(options.clientProperties);
             this.authentications.addAll(options.authentications);
+            this.acl = options.acl;
         }
 
         /**
@@ -467,6 +484,18 @@ public final class ZooKeeperOptions {
             Objects.requireNonNull(key, "client property key must not be null");
             Objects.requireNonNull(value, "client property value must not be null: " + key);
             this.clientProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * See {@link ZooKeeperOptions#acl()}.
+         *
+         * @param acl a non-empty ACL without {@code null} entries
+         * @return this builder
+         * @throws IllegalArgumentException if the ACL is empty or has a {@code null} entry
+         */
+        public Builder acl(List<ACL> acl) {
+            this.acl = CreateOptions.builder().acl(acl).build().acl();
             return this;
         }
 

@@ -43,15 +43,21 @@ class AdvertiseIT {
     static Map<String, Long> owners(ZooKeeper observer, String parent) {
         return new Nodes(observer).call(() -> {
             observer.sync(parent, (rc, path, ctx) -> {}, null);
-            Map<String, Long> owners = new java.util.TreeMap<>();
-            for (String child : observer.getChildren(parent, false)) {
-                Stat stat = observer.exists(parent + "/" + child, false);
-                if (stat != null) {
-                    owners.put(child, stat.getEphemeralOwner());
-                }
-            }
-            return owners;
+            return readOwners(observer, parent);
         });
+    }
+
+    /** The children of {@code parent} and their ephemeral owners, read once. */
+    static Map<String, Long> readOwners(ZooKeeper observer, String parent)
+            throws org.apache.zookeeper.KeeperException, InterruptedException {
+        Map<String, Long> owners = new java.util.TreeMap<>();
+        for (String child : observer.getChildren(parent, false)) {
+            Stat stat = observer.exists(parent + "/" + child, false);
+            if (stat != null) {
+                owners.put(child, stat.getEphemeralOwner());
+            }
+        }
+        return owners;
     }
 
     @Nested
@@ -308,16 +314,10 @@ class AdvertiseIT {
                 long oldSession = zk.connectionEvent().sessionId();
                 String oldNode = ad.node().orElseThrow();
 
-                List<Integer> others = new ArrayList<>();
-                for (int i = 0; i < ensemble.size(); i++) {
-                    if (i != member) {
-                        others.add(i);
-                    }
-                }
-                others.forEach(ensemble::stop);
+                ensemble.stopAllBut(member);
                 Fixtures.awaitTrue(() -> zk.state() == ConnectionState.LOST, WAIT); // given up, not expired
                 link.stall(); // the new session waits until the reader is back and sees the old node
-                others.forEach(ensemble::start);
+                ensemble.startAll();
                 ensemble.awaitQuorum(Duration.ofSeconds(30));
                 Fixtures.awaitTrue(
                         () -> {
@@ -361,14 +361,7 @@ class AdvertiseIT {
         /** The children and their owners, or null while the observer cannot read (it reconnects after the outage). */
         private Map<String, Long> ownersOrNull(ZooKeeper observer, String parent) {
             try {
-                Map<String, Long> owners = new java.util.TreeMap<>();
-                for (String child : observer.getChildren(parent, false)) {
-                    Stat stat = observer.exists(parent + "/" + child, false);
-                    if (stat != null) {
-                        owners.put(child, stat.getEphemeralOwner());
-                    }
-                }
-                return owners;
+                return readOwners(observer, parent);
             } catch (org.apache.zookeeper.KeeperException e) {
                 return null;
             } catch (InterruptedException e) {

@@ -90,6 +90,40 @@ class AuthenticationTest {
     }
 
     @Test
+    void theRootAndTheAdvertisementsTakeTheContainersAclAndAStrangerCannotReadThem() throws Exception {
+        ZooKeeperService owned = Fixtures.service(ZooKeeperOptions.builder()
+                .digest("alice", "secret")
+                .acl(ZooDefs.Ids.CREATOR_ALL_ACL)
+                .build());
+        try {
+            String root = chroot.resolve("private/root");
+            ZooKeeperContainer alice = owned.container("zookeeper://" + chroot.serverConnectString() + root);
+            Fixtures.awaitConnected(alice);
+            Advertisement ad = alice.advertise(java.util.Map.of("appclass", "Private"), "run/Private.")
+                    .block(WAIT);
+
+            Id aliceId = new Id("digest", DigestAuthenticationProvider.generateDigest("alice:secret"));
+            for (String node : List.of(
+                    chroot.resolve("private"),
+                    root,
+                    root + "/run",
+                    root + ad.node().orElseThrow())) {
+                // getACL needs READ: asked through alice's own handle
+                assertThat(alice.zooKeeper().getACL(node, null))
+                        .as(node)
+                        .containsExactly(new ACL(ZooDefs.Perms.ALL, aliceId));
+            }
+            ZooKeeperContainer stranger = without.container("zookeeper://" + chroot.serverConnectString() + root);
+            Fixtures.awaitConnected(stranger);
+            assertThatThrownBy(() -> stranger.getChildren("run").block(WAIT))
+                    .isInstanceOf(NodeException.class)
+                    .satisfies(e -> assertThat(((NodeException) e).code()).isEqualTo(KeeperException.Code.NOAUTH));
+        } finally {
+            owned.close(WAIT);
+        }
+    }
+
+    @Test
     void noLogLineOfAContainerWithCredentialsShowsTheSecret() {
         Logger library = (Logger) LoggerFactory.getLogger("io.reactivezk");
         Level level = library.getLevel();

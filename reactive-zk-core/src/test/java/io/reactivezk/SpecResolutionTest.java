@@ -412,6 +412,10 @@ class SpecResolutionTest {
                         .config(ZK, "servers", "s1")
                         .config(ZK, "timeout", "1y")
                         .error("'1y'", "24d"),
+                Case.edge("a 30-day timeout overflows ZooKeeper's int of milliseconds")
+                        .config(ZK, "servers", "s1")
+                        .config(ZK, "timeout", "30d")
+                        .error("'30d'", "24d"),
                 Case.edge("credentials are masked even with a wrong scheme")
                         .url("http://user:secret@h1/p")
                         .error("http://***@h1/p", "scheme must be"));

@@ -155,12 +155,6 @@ class WatchChurnIT {
                         .operationTimeout(Duration.ofSeconds(5))
                         .build());
         int member = (ensemble.leader() + 1) % ensemble.size();
-        List<Integer> others = new ArrayList<>();
-        for (int i = 0; i < ensemble.size(); i++) {
-            if (i != member) {
-                others.add(i);
-            }
-        }
         ZooKeeperContainer zk = shortSessions.container("zookeeper://" + ensemble.connectString(member) + root);
         Fixtures.awaitConnected(zk);
         AtomicLong rounds = new AtomicLong();
@@ -176,7 +170,7 @@ class WatchChurnIT {
                 await().atMost(WAIT).until(() -> rounds.get() > before + 20);
                 long epoch = zk.connectionEvent().epoch();
                 long stopped = System.nanoTime();
-                others.forEach(ensemble::stop);
+                ensemble.stopAllBut(member);
                 await().alias(String.format("run %d: SUSPENDED after the quorum was lost", run))
                         .atMost(SUSPENDED_WITHIN)
                         .pollInterval(Duration.ofMillis(5))
@@ -188,7 +182,7 @@ class WatchChurnIT {
                         .pollInterval(Duration.ofMillis(5))
                         .until(() -> zk.state() == ConnectionState.LOST);
                 givenUpAfter.add(Duration.ofNanos(System.nanoTime() - suspended).toMillis());
-                others.forEach(ensemble::start);
+                ensemble.startAll();
                 ensemble.awaitQuorum(Duration.ofSeconds(30));
                 String value = "q" + run;
                 admin.set(root + "/config", value);

@@ -4,7 +4,6 @@ import io.reactivezk.Advertisement;
 import io.reactivezk.ClientClosedException;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
-import io.reactivezk.CreateOptions;
 import io.reactivezk.NodeException;
 import io.reactivezk.NodeSnapshot;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,6 +60,7 @@ final class Advertisements {
     private final Writes writes;
     private final Watches watches;
     private final Function<String, String> relativize;
+    private final List<ACL> acl;
     private final Map<String, Ad> byPath = new ConcurrentHashMap<>();
     private final Disposable connections;
 
@@ -69,6 +70,7 @@ final class Advertisements {
             Payloads payloads,
             Writes writes,
             Watches watches,
+            List<ACL> acl,
             Function<String, String> relativize) {
         this.container = container;
         this.session = session;
@@ -76,6 +78,7 @@ final class Advertisements {
         this.writes = writes;
         this.watches = watches;
         this.relativize = relativize;
+        this.acl = acl;
         Flux<ConnectionEvent> connected = session.events().filter(e -> e.state() == ConnectionState.CONNECTED);
         this.connections = connected.subscribe(event -> byPath.values().forEach(Ad::triggerSafely));
     }
@@ -322,7 +325,8 @@ final class Advertisements {
             everPlaced = true;
             markWritten(wanted);
             nodes.emitNext(relativize.apply(path), SPIN);
-            repairs.update(watches.data(path).subscribe(snapshot -> checkNode(path, snapshot), this::repairFailed));
+            Disposable watch = watches.data(path).subscribe(snapshot -> checkNode(path, snapshot), this::repairFailed);
+            repairs.update(watch);
             log.info("{}: advertised {} (session 0x{})", container, path, Long.toHexString(sessionId));
         }
 
@@ -347,11 +351,10 @@ final class Advertisements {
         }
 
         private Mono<Calls.Created> create(ZooKeeper zk, byte[] bytes) {
-            Mono<Calls.Created> create =
-                    Calls.create(zk, prefix, bytes, CreateOptions.DEFAULT_ACL, CreateMode.EPHEMERAL_SEQUENTIAL, -1);
+            Mono<Calls.Created> create = Calls.create(zk, prefix, bytes, acl, CreateMode.EPHEMERAL_SEQUENTIAL, -1);
             return create.onErrorResume(
                     NodeException.NoNodeException.class,
-                    missingParent -> Writes.createParents(zk, prefix, CreateOptions.DEFAULT_ACL, CreateMode.PERSISTENT)
+                    missingParent -> Writes.createParents(zk, prefix, acl, CreateMode.PERSISTENT)
                             .then(create));
         }
 
@@ -367,7 +370,7 @@ final class Advertisements {
                 ops.add(Op.delete(leftover, -1));
                 versions.add(-1);
             }
-            ops.add(Op.create(prefix, bytes, CreateOptions.DEFAULT_ACL, CreateMode.EPHEMERAL_SEQUENTIAL));
+            ops.add(Op.create(prefix, bytes, acl, CreateMode.EPHEMERAL_SEQUENTIAL));
             versions.add(-1);
             return Calls.multi(zk, ops, versions)
                     .map(results -> {

@@ -66,7 +66,8 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations, new Claims());
         this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
-        this.advertisements = new Advertisements(name, session, payloads, writes, watches, this::relative);
+        this.advertisements =
+                new Advertisements(name, session, payloads, writes, watches, options.acl(), this::relative);
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
         session.start();
     }

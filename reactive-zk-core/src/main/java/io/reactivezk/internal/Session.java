@@ -18,7 +18,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.jspecify.annotations.Nullable;
@@ -397,7 +396,7 @@ final class Session {
                 onRootReady(h, link, readOnly);
             }
         };
-        zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, callback, null);
+        zk.create(path, new byte[0], options.acl(), CreateMode.PERSISTENT, callback, null);
     }
 
     private void onRootReady(Handle h, int link, boolean readOnly) {

@@ -192,6 +192,21 @@ public final class EmbeddedEnsemble implements AutoCloseable {
     }
 
     /**
+     * Stops every member but one: the quorum is lost, and the one left running stops serving its clients (it cannot
+     * reach a leader) without closing its port. {@link #startAll()} brings the others back.
+     *
+     * @param index the member left running, from 0
+     */
+    public synchronized void stopAllBut(int index) {
+        member(index);
+        for (int i = 0; i < members.size(); i++) {
+            if (i != index) {
+                stop(i);
+            }
+        }
+    }
+
+    /**
      * Stops and starts one member; it keeps its ports and data.
      *
      * @param index the member, from 0

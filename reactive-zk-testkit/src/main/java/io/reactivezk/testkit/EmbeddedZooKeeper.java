@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.zookeeper.ZooKeeper;
@@ -13,6 +15,7 @@ import org.apache.zookeeper.server.ContainerManager;
 import org.apache.zookeeper.server.RequestProcessor;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,6 +59,7 @@ public final class EmbeddedZooKeeper implements ZooKeeperTestServer {
     private final Duration shutdownTimeout;
     private final Path dataDir;
     private final boolean ownsDataDir;
+    private final @Nullable TlsFiles tls;
     private int port;
 
     private @Nullable Running running;
@@ -67,6 +71,7 @@ public final class EmbeddedZooKeeper implements ZooKeeperTestServer {
         this.maxSessionTimeout = builder.maxSessionTimeout;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.port = builder.port;
+        this.tls = builder.tls;
         this.ownsDataDir = builder.dataDir == null;
         this.dataDir = builder.dataDir != null ? builder.dataDir : TempDirs.create("reactive-zk-embedded-");
     }
@@ -287,14 +292,18 @@ public final class EmbeddedZooKeeper implements ZooKeeperTestServer {
                     owner.dataDir.resolve("snap").toFile());
             int tick = (int) owner.tickTime.toMillis();
             ExposedServer server = new ExposedServer(txnLog, tick, (int) owner.maxSessionTimeout.toMillis());
-            ServerCnxnFactory connections = ServerCnxnFactory.createFactory();
+            TlsFiles tls = owner.tls;
+            ServerCnxnFactory connections = tls == null ? ServerCnxnFactory.createFactory() : secureFactory(tls);
             try {
-                connections.configure(new InetSocketAddress("127.0.0.1", port), 1000, -1, false);
+                connections.configure(new InetSocketAddress("127.0.0.1", port), 1000, -1, tls != null);
                 connections.startup(server);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 connections.shutdown();
                 server.shutdown(true);
                 txnLog.close();
+                if (tls != null) {
+                    ServerTls.release();
+                }
                 throw e;
             }
             ContainerManager containers = new ContainerManager(
@@ -313,6 +322,75 @@ public final class EmbeddedZooKeeper implements ZooKeeperTestServer {
             connections.join();
             server.shutdown(true);
             txnLog.close();
+            if (connections.isSecure()) {
+                ServerTls.release();
+            }
+        }
+
+        /** ZooKeeper's Netty server factory, whose TLS settings come from system properties only. */
+        private static ServerCnxnFactory secureFactory(TlsFiles tls) throws IOException {
+            ServerTls.acquire(tls);
+            String previous = System.getProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY);
+            System.setProperty(
+                    ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY,
+                    "org.apache.zookeeper.server.NettyServerCnxnFactory");
+            try {
+                return ServerCnxnFactory.createFactory();
+            } catch (IOException | RuntimeException e) {
+                ServerTls.release();
+                throw e;
+            } finally {
+                if (previous == null) {
+                    System.clearProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY);
+                } else {
+                    System.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, previous);
+                }
+            }
+        }
+    }
+
+    /**
+     * The JVM-wide system properties of TLS servers: ZooKeeper's Netty server reads its key and trust stores from them
+     * for every new connection. Set while at least one TLS server runs, then restored. One set of stores at a time.
+     */
+    private static final class ServerTls {
+        private static final String X509_PROVIDER_KEY = ProviderRegistry.AUTHPROVIDER_PROPERTY_PREFIX + "x509";
+        private static int servers;
+        private static @Nullable TlsFiles current;
+        private static final Map<String, @Nullable String> previous = new HashMap<>();
+
+        static synchronized void acquire(TlsFiles tls) {
+            if (servers > 0 && current != tls) {
+                throw new IllegalStateException(
+                        "another TLS EmbeddedZooKeeper with other stores runs: ZooKeeper's server takes one set per JVM");
+            }
+            if (servers++ == 0) {
+                current = tls;
+                Map<String, String> properties = new HashMap<>(tls.serverProperties());
+                // The server authenticates each TLS client by its certificate, with this provider.
+                properties.put(X509_PROVIDER_KEY, "org.apache.zookeeper.server.auth.X509AuthenticationProvider");
+                properties.forEach((key, value) -> {
+                    previous.put(key, System.getProperty(key));
+                    System.setProperty(key, value);
+                });
+                ProviderRegistry.addOrUpdateProvider(X509_PROVIDER_KEY);
+            }
+        }
+
+        static synchronized void release() {
+            if (servers == 0 || --servers > 0) {
+                return;
+            }
+            previous.forEach((key, value) -> {
+                if (value == null) {
+                    System.clearProperty(key);
+                } else {
+                    System.setProperty(key, value);
+                }
+            });
+            previous.clear();
+            current = null;
+            ProviderRegistry.removeProvider("x509");
         }
     }
 
@@ -334,8 +412,22 @@ public final class EmbeddedZooKeeper implements ZooKeeperTestServer {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int port;
         private @Nullable Path dataDir;
+        private @Nullable TlsFiles tls;
 
         private Builder() {}
+
+        /**
+         * Serves TLS only on the client port, with ZooKeeper's Netty server and these stores; clients need {@link
+         * TlsFiles#clientProperties()}. ZooKeeper's server reads its TLS settings from system properties only, so they
+         * are set for the JVM while the server runs (and restored after); one set of stores at a time.
+         *
+         * @param tls the stores
+         * @return this builder
+         */
+        public Builder tls(TlsFiles tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
 
         /**
          * The server's tick: the granularity of session expiry, and half the shortest session timeout it grants.

@@ -15,7 +15,11 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *   <li>the event loop's wait for the next event ({@code EventThread.run}), while the processing of each event
  *       ({@code EventThread.processEvent}, which calls user code) stays guarded;
  *   <li>the short lock on the client's outgoing queue when a callback issues another asynchronous call
- *       ({@code ClientCnxn.queuePacket}).
+ *       ({@code ClientCnxn.queuePacket});
+ *   <li>TLS set-up on Netty's event loops, which Netty's own BlockHound integration marks as non-blocking: ZooKeeper
+ *       reads the key and trust store files there, once per client handle ({@code ClientCnxnSocketNetty}) and once
+ *       per connection on the server ({@code NettyServerCnxnFactory.initSSL}). That is ZooKeeper's design, not a
+ *       call this library makes.
  * </ul>
  *
  * <p>Test logging backends write to the console from whatever thread logs; that I/O is allowed too, so that a library
@@ -32,6 +36,9 @@ public final class ZooKeeperBlockHoundIntegration implements BlockHoundIntegrati
         builder.allowBlockingCallsInside("org.apache.zookeeper.ClientCnxn$EventThread", "run");
         builder.disallowBlockingCallsInside("org.apache.zookeeper.ClientCnxn$EventThread", "processEvent");
         builder.allowBlockingCallsInside("org.apache.zookeeper.ClientCnxn", "queuePacket");
+        builder.allowBlockingCallsInside(
+                "org.apache.zookeeper.ClientCnxnSocketNetty$ZKClientPipelineFactory", "initSSL");
+        builder.allowBlockingCallsInside("org.apache.zookeeper.server.NettyServerCnxnFactory", "initSSL");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
     }
