@@ -37,6 +37,7 @@ public record ChildrenSnapshot(
     public ChildrenSnapshot {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(absolutePath, "absolutePath");
+        stat = stat == null ? null : Stats.copy(stat);
         children = List.copyOf(children);
     }
 
@@ -50,13 +51,14 @@ public record ChildrenSnapshot(
     }
 
     /**
-     * This snapshot with another resync flag.
+     * The node's metadata.
      *
-     * @param resync the flag
-     * @return this snapshot if the flag is unchanged, else a copy
+     * @return a copy of its own for each call (ZooKeeper's {@link Stat} is mutable), or {@code null} if the node does
+     *     not exist
      */
-    public ChildrenSnapshot withResync(boolean resync) {
-        return resync == this.resync ? this : new ChildrenSnapshot(path, absolutePath, children, stat, resync);
+    @Override
+    public @Nullable Stat stat() {
+        return stat == null ? null : Stats.copy(stat);
     }
 
     @Override

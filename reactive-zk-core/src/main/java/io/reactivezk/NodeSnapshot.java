@@ -12,8 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The state of one node as a {@link ZooKeeperContainer#watchData(String)} stream saw it: its data and metadata, or
  * its absence.
  *
- * <p>The {@link Stat} is shared by every subscriber of the same path: treat it as read-only. {@link #data()} returns
- * a copy.
+ * <p>{@link #stat()} and {@link #data()} return copies: nothing a subscriber changes reaches another.
  *
  * @param path the node's path relative to the container's root, with a leading {@code /} ({@code /} for the root)
  * @param absolutePath the node's absolute path on the server
@@ -43,6 +42,7 @@ public record NodeSnapshot(
     public NodeSnapshot {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(absolutePath, "absolutePath");
+        stat = stat == null ? null : Stats.copy(stat);
         if ((data == null) != (stat == null)) {
             throw new IllegalArgumentException("data and stat must both be present or both be absent: " + path);
         }
@@ -109,13 +109,14 @@ public record NodeSnapshot(
     }
 
     /**
-     * This snapshot with another resync flag.
+     * The node's metadata.
      *
-     * @param resync the flag
-     * @return this snapshot if the flag is unchanged, else a copy sharing data and metadata
+     * @return a copy of its own for each call (ZooKeeper's {@link Stat} is mutable), or {@code null} if the node does
+     *     not exist
      */
-    public NodeSnapshot withResync(boolean resync) {
-        return resync == this.resync ? this : new NodeSnapshot(path, absolutePath, data, stat, resync);
+    @Override
+    public @Nullable Stat stat() {
+        return stat == null ? null : Stats.copy(stat);
     }
 
     @Override

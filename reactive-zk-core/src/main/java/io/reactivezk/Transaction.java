@@ -76,7 +76,8 @@ public interface Transaction {
      * {@link ConnectionLossException} the outcome is unknown. Cancelling cannot undo a transaction the server has
      * received.
      *
-     * @return ZooKeeper's result per operation, in order (paths in results are absolute); on failure a
+     * @return ZooKeeper's result per operation, in order (a create's path is container-relative, as everywhere else,
+     *     such as {@code /config/history/v-0000000003}); on failure a
      *     {@link NodeException} naming the first operation that failed, its path and, for a version conflict, the
      *     expected version; nothing is applied then. Signals on ZooKeeper's event thread unless
      *     {@link ZooKeeperOptions#publishOn()} is set.

@@ -1,8 +1,12 @@
 package io.reactivezk;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  * event thread: it would stall every other notification of this container. Move heavy work after
  * {@code publishOn}.
  */
-public interface ZooKeeperContainer {
+public interface ZooKeeperContainer extends AutoCloseable {
 
     /**
      * A name for this container, unique within its service, used in logs and {@link ConnectionEvent#container()}.
@@ -52,7 +56,7 @@ public interface ZooKeeperContainer {
 
     /**
      * The connection state as a hot stream: a new subscriber first receives the current state, then every change.
-     * States are never repeated back to back. Completes after {@link #close()}, whose final state is
+     * States are never repeated back to back. Completes after {@link #closeAsync()}, whose final state is
      * {@link ConnectionState#LOST}. Signals on the thread that made the change (ZooKeeper's event thread, the
      * blocking scheduler while closing) unless {@link ZooKeeperOptions#publishOn()} is set.
      *
@@ -160,6 +164,158 @@ public interface ZooKeeperContainer {
      * @throws IllegalArgumentException if the path is invalid
      */
     Mono<Stat> exists(String path);
+
+    /**
+     * Whether a node exists, for callers that do not need its {@link Stat}.
+     *
+     * @param path the node, relative to the root
+     * @return {@code true} or {@code false}, never empty. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Boolean> isPresent(String path);
+
+    /**
+     * A node's bytes and its metadata, read together: the version to make a following write conditional on.
+     *
+     * @param path the node, relative to the root
+     * @return the bytes (empty array for a node without data) with the node's {@link Stat}, or an empty {@code Mono}
+     *     if the node does not exist. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Versioned<byte[]>> getRawDataAndStat(String path);
+
+    /**
+     * Like {@link #getData(String)}, with the node's metadata read together.
+     *
+     * @param path the node, relative to the root
+     * @return the JSON value with the {@link Stat}, or an empty {@code Mono} if the node does not exist; fails with
+     *     {@link DataFormatException} naming the path if the data is not JSON. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Versioned<JsonNode>> getDataAndStat(String path);
+
+    /**
+     * Like {@link #getData(String, Class)}, with the node's metadata read together.
+     *
+     * @param path the node, relative to the root
+     * @param type the target type
+     * @param <T> the target type
+     * @return the value with the {@link Stat}; empty if the node does not exist or holds JSON {@code null}; fails with
+     *     {@link DataFormatException} naming the path if the data does not fit. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    <T> Mono<Versioned<T>> getDataAndStat(String path, Class<T> type);
+
+    /**
+     * Read-modify-write of a JSON node, safe against concurrent writers: reads the value and its version, applies
+     * {@code change}, and writes the result only if the node is still at that version; if another client wrote in
+     * between ({@code BADVERSION}), it waits a few jittered milliseconds (5 ms doubling, at most 200 ms), reads again
+     * and applies {@code change} again, up to 10 attempts in all. {@code change}
+     * runs on ZooKeeper's event thread once per attempt: keep it quick and free of side effects.
+     *
+     * @param path the node, relative to the root
+     * @param type the value's type
+     * @param change computes the new value from the current one; must not return {@code null}
+     * @param <T> the value's type
+     * @return the value written and the node's new {@link Stat}; fails with {@link NodeException.NoNodeException} if
+     *     the node does not exist (or holds JSON {@code null}), with {@link NodeException.BadVersionException} if
+     *     every attempt met a concurrent write, with {@link IllegalArgumentException} if {@code change} returned
+     *     {@code null}. Cancelling cannot undo a write the server has received.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    <T> Mono<Versioned<T>> update(String path, Class<T> type, UnaryOperator<T> change);
+
+    /**
+     * Reads many nodes in one round trip (ZooKeeper's read {@code multi}, 3.6+): "read these 50 configuration nodes at
+     * once". Each node is read on its own: a missing one does not fail the others.
+     *
+     * @param paths the nodes, relative to the root; may be empty
+     * @return one snapshot per path, in the order given: data and {@link Stat}, or {@link NodeSnapshot#exists()}
+     *     {@code false} for a missing node; fails with the {@link NodeException} of a node the server refused to read
+     *     ({@code NOAUTH}, say), or of code {@code UNIMPLEMENTED} on a server without read {@code multi}. Signals on
+     *     ZooKeeper's event thread.
+     * @throws IllegalArgumentException if a path is invalid
+     * @throws NullPointerException if the list or a path is null
+     */
+    Mono<List<NodeSnapshot>> getDataAll(List<String> paths);
+
+    /**
+     * Like {@link #getChildren(String)}, with the node's own metadata (its {@code cversion} and {@code pzxid} change
+     * with its children).
+     *
+     * @param path the node, relative to the root
+     * @return the sorted child names with the node's {@link Stat}, or an empty {@code Mono} if the node does not
+     *     exist. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Versioned<List<String>>> getChildrenAndStat(String path);
+
+    /**
+     * Waits until the server this container is connected to has caught up with the leader for a path (ZooKeeper's
+     * {@code sync}), so that a following read sees every write committed before the call: for reading what another
+     * client has just written.
+     *
+     * @param path the node, relative to the root (ZooKeeper syncs the whole server; the path names the request)
+     * @return completes once synced. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Void> sync(String path);
+
+    /**
+     * A node's ACL and its metadata (its {@code aversion} is the version {@link #setACL(String, List, int)} checks).
+     * ZooKeeper answers only callers with READ or ADMIN permission on the node.
+     *
+     * @param path the node, relative to the root
+     * @return the ACL with the {@link Stat}, or an empty {@code Mono} if the node does not exist; fails with a
+     *     {@link NodeException} of code {@code NOAUTH} without permission. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Versioned<List<ACL>>> getACL(String path);
+
+    /**
+     * Replaces a node's ACL if its ACL is at the expected version. Not retried after a connection loss (a retry could
+     * not tell its own earlier change from another client's). Cancelling cannot undo a write the server has received.
+     *
+     * @param path the node, relative to the root
+     * @param acl the new ACL, not empty, without {@code null} entries
+     * @param expectedVersion the ACL version the node must have ({@code Stat.getAversion()}), or -1 for any
+     * @return the node's new {@link Stat}; fails with {@link NodeException.BadVersionException},
+     *     {@link NodeException.NoNodeException}, or a {@link NodeException} of code {@code NOAUTH} or
+     *     {@code INVALIDACL}
+     * @throws IllegalArgumentException if the path or the ACL is invalid
+     */
+    Mono<Stat> setACL(String path, List<ACL> acl, int expectedVersion);
+
+    /**
+     * The ephemeral nodes this container's current session owns whose paths start with {@code prefix} (ZooKeeper
+     * 3.6+): one request, wherever they are in the tree. The prefix is a path prefix, so {@code "run/App."} finds
+     * {@code /run/App.0000000007}, and {@code ""} finds every one below the root.
+     *
+     * @param prefix a path prefix relative to the root
+     * @return the container-relative paths, sorted; fails with a {@link NodeException} of code {@code UNIMPLEMENTED}
+     *     naming the needed version on older servers. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the prefix is not a valid path
+     */
+    Mono<List<String>> getEphemerals(String prefix);
+
+    /**
+     * How many nodes are below a node, at any depth (ZooKeeper 3.6+), counted by the server without listing them.
+     *
+     * @param path the node, relative to the root
+     * @return the count, or an empty {@code Mono} if the node does not exist; fails with a {@link NodeException} of
+     *     code {@code UNIMPLEMENTED} on older servers. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<Integer> getAllChildrenNumber(String path);
+
+    /**
+     * The identities the server knows the current session by (ZooKeeper 3.7+ {@code whoAmI}): for checking which
+     * credentials took effect. ZooKeeper offers it only as a blocking call, so it runs on the blocking scheduler.
+     *
+     * @return the identities, such as {@code ip 127.0.0.1} and {@code digest alice}; fails after the operation timeout
+     *     if the container is not connected. Signals on the blocking scheduler.
+     */
+    Mono<List<Identity>> whoAmI();
 
     /**
      * Creates a persistent node; its parent must exist.
@@ -342,13 +498,38 @@ public interface ZooKeeperContainer {
     ZooKeeper zooKeeper();
 
     /**
-     * Closes the session on the server, so its ephemeral nodes vanish at once, emits a final
-     * {@link ConnectionState#LOST} and completes {@link #states()}. Idempotent: later calls complete when the first
-     * close does. Operations fail with {@link ClientClosedException} afterwards.
+     * Completes with the first {@link ConnectionState#CONNECTED} event, at once if the container is connected now:
+     * for code that must not start before ZooKeeper is there.
      *
-     * @return completes when the session is closed; the work runs on the service's blocking scheduler
+     * @param timeout how long to wait
+     * @return the CONNECTED event; fails with {@link OperationTimeoutException} after {@code timeout}, or with
+     *     {@link ClientClosedException} if the container is or becomes closed. Signals on the thread that made the
+     *     change (ZooKeeper's event thread), or on the caller's thread when already connected. Cancelling only stops
+     *     the waiting.
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      */
-    Mono<Void> close();
+    Mono<ConnectionEvent> connected(Duration timeout);
+
+    /**
+     * Starts closing at once, whether or not the result is subscribed: closes the session on the server, so its
+     * ephemeral nodes vanish at once, emits a final {@link ConnectionState#LOST} and completes {@link #states()}.
+     * Idempotent: every call returns the completion of the first. Operations fail with {@link ClientClosedException}
+     * afterwards.
+     *
+     * @return completes when the session is closed; the work runs on the service's session scheduler
+     */
+    Mono<Void> closeAsync();
+
+    /**
+     * Closes like {@link #closeAsync()} and waits for it, at most {@link ZooKeeperOptions#closeTimeout()} and a
+     * margin: the one blocking call of the container, for try-with-resources, {@code main} methods and tests. Do not
+     * call it on a Reactor non-blocking thread (Reactor refuses) or in a ZooKeeper callback.
+     *
+     * @throws IllegalStateException if closing did not finish in time
+     */
+    @Override
+    void close();
 
     // ---- watches ----
 
@@ -389,6 +570,22 @@ public interface ZooKeeperContainer {
      * @throws NullPointerException if {@code path} is null
      */
     Flux<NodeSnapshot> watchData(String path);
+
+    /**
+     * The next change of a node, once: for code that wants exactly one notification rather than a stream. It shares
+     * the container's watch of the path with {@link #watchData(String)} (so it does not disturb a persistent watch on a
+     * ZooKeeper 3.6-3.8 server, which keeps one watch mode per path), and, like the stream, it goes on across
+     * reconnections and new sessions: a change made meanwhile is reported when the node is read again, and nothing is
+     * reported if the node is unchanged. Changes before the node's first read are not changes.
+     *
+     * @param path the node, relative to the root; it need not exist
+     * @return the change as a {@link WatchedEvent} with the container-relative path: {@code NodeCreated} (also for a
+     *     node deleted and created again), {@code NodeDeleted} or {@code NodeDataChanged}; fails with
+     *     {@link ClientClosedException} if the container closes first. Signals as {@link #watchData(String)} does.
+     *     Cancelling removes the watch if nothing else uses it.
+     * @throws IllegalArgumentException if the path is invalid
+     */
+    Mono<WatchedEvent> nextChange(String path);
 
     /**
      * A node's data decoded as UTF-8 JSON of a type, as a stream; see {@link #watchData(String)} for when values are

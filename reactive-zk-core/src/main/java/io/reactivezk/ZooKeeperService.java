@@ -16,12 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
  * ZooKeeperService service = ZooKeeperService.create(ZooKeeperConfig.fromIni(Path.of("app.conf")));
  * ZooKeeperContainer zk = service.container();            // [zookeeper] section, else ASAB_ZOOKEEPER_SERVERS
  * zk.getChildren("services").flatMapMany(Flux::fromIterable).flatMap(name -> zk.getData("services/" + name));
- * service.close(Duration.ofSeconds(10));
+ * service.close(); // or closeAsync()
  * }</pre>
  *
  * <p>Thread-safe.
  */
-public interface ZooKeeperService {
+public interface ZooKeeperService extends AutoCloseable {
 
     /**
      * A service configured from the environment only ({@code ASAB_ZOOKEEPER_SERVERS}).
@@ -126,15 +126,25 @@ public interface ZooKeeperService {
     JsonMapper jsonMapper();
 
     /**
-     * Closes every container, then disposes the service's schedulers. Idempotent. A container requested while the
+     * Starts closing at once, whether or not the result is subscribed: closes every container, then disposes the
+     * service's schedulers. Idempotent: every call returns the completion of the first. A container requested while the
      * service closes is refused with {@link ClientClosedException}, or, if it was created first, closed with the others.
      *
      * @return completes when everything is closed
      */
-    Mono<Void> close();
+    Mono<Void> closeAsync();
 
     /**
-     * Closes like {@link #close()} and waits for it, for callers on their own threads (a {@code main} method, a
+     * Closes like {@link #closeAsync()} and waits at most {@link ZooKeeperOptions#closeTimeout()} and a margin, for
+     * try-with-resources.
+     *
+     * @throws IllegalStateException if closing did not finish in time, or if called on a Reactor non-blocking thread
+     */
+    @Override
+    void close();
+
+    /**
+     * Closes like {@link #closeAsync()} and waits for it, for callers on their own threads (a {@code main} method, a
      * shutdown hook). Do not call it on a Reactor non-blocking thread.
      *
      * @param timeout how long to wait

@@ -164,7 +164,11 @@ class AdvertiseIT {
             long oldSession = zk.connectionEvent().sessionId();
             String oldNode = ad.node().orElseThrow();
 
-            // The client gives the session up on its own; the server still holds it, and its node, for the timeout.
+            // The client gives the session up on its own. ZooKeeper's test hook reports the expiry before it marks
+            // the handle closed, so closing the abandoned handle may still reach the server and end the old session
+            // there; either way exactly one node must remain, owned by the new session. (That the old session's node
+            // is replaced while the server keeps the session is proven on an ensemble, where the servers keep it for
+            // sure: aNodeOfASessionGivenUpWhileTheServersKeepItIsReplacedWithoutAReaderEverSeeingTwo.)
             zk.zooKeeper().getTestable().injectSessionExpiration();
 
             Fixtures.awaitTrue(
@@ -174,9 +178,6 @@ class AdvertiseIT {
                     },
                     WAIT);
             assertThat(ad.node()).isPresent().get().isNotEqualTo(oldNode);
-            assertThat(server.server().getSessionTracker().isTrackingSession(oldSession))
-                    .as("the old session is still alive on the server")
-                    .isTrue();
         }
 
         @Test

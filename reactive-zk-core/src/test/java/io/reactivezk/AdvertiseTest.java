@@ -115,7 +115,7 @@ class AdvertiseTest extends ContainerOnAChroot {
         Advertisement b = zk.advertise(Map.of("b", 1), "run/B.").block(WAIT);
         assertThat(children("run")).hasSize(2);
 
-        zk.close().block(WAIT);
+        zk.closeAsync().block(WAIT);
 
         assertThat(children("run")).isEmpty();
         StepVerifier.create(a.nodes()).expectComplete().verify(WAIT);

@@ -138,7 +138,7 @@ class AuthenticationTest {
             SessionExpirer.expire(alice.zooKeeper(), chroot.serverConnectString());
             Fixtures.awaitTrue(
                     () -> alice.isConnected() && alice.connectionEvent().epoch() > 1, WAIT);
-            alice.close().block(WAIT);
+            alice.closeAsync().block(WAIT);
         } finally {
             library.detachAppender(lines);
             library.setLevel(level);

@@ -157,11 +157,11 @@ class ContainerBehaviourTest {
         containers.forEach(Fixtures::awaitConnected);
         assertThat(service.containers()).hasSize(2);
 
-        StepVerifier.create(service.close()).expectComplete().verify(WAIT);
+        StepVerifier.create(service.closeAsync()).expectComplete().verify(WAIT);
 
         assertThat(containers).allSatisfy(c -> assertThat(c.state()).isEqualTo(ConnectionState.LOST));
         assertThat(service.containers()).isEmpty();
         assertThat(service.blockingScheduler().isDisposed()).isTrue();
-        StepVerifier.create(service.close()).expectComplete().verify(Duration.ofSeconds(5));
+        StepVerifier.create(service.closeAsync()).expectComplete().verify(Duration.ofSeconds(5));
     }
 }

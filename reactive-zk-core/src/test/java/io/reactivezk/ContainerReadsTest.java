@@ -266,19 +266,19 @@ class ContainerReadsTest extends ContainerOnAChroot {
 
             StepVerifier.create(zk.states())
                     .expectNext(ConnectionState.CONNECTED)
-                    .then(() -> zk.close().subscribe())
+                    .then(() -> zk.closeAsync())
                     .expectNext(ConnectionState.LOST)
                     .expectComplete()
                     .verify(WAIT);
 
             assertThat(SharedZooKeeper.adminClient().exists(ephemeral, false)).isNull();
-            StepVerifier.create(zk.close()).expectComplete().verify(WAIT);
+            StepVerifier.create(zk.closeAsync()).expectComplete().verify(WAIT);
             assertThat(service.containers()).doesNotContain(zk);
         }
 
         @Test
         void operationsOnAClosedContainerFailAtOnce() {
-            zk.close().block(WAIT);
+            zk.closeAsync().block(WAIT);
             StepVerifier.create(zk.getData("x"))
                     .expectError(ClientClosedException.class)
                     .verify(WAIT);
@@ -287,7 +287,7 @@ class ContainerReadsTest extends ContainerOnAChroot {
 
         @Test
         void aLateSubscriberSeesTheCurrentStateAndTheStreamCompletesAfterClose() {
-            zk.close().block(WAIT);
+            zk.closeAsync().block(WAIT);
             StepVerifier.create(zk.states())
                     .expectNext(ConnectionState.LOST)
                     .expectComplete()

@@ -251,7 +251,7 @@ class FaultSuiteIT {
                 server.stop();
                 await().atMost(WAIT).until(() -> zk.state() == ConnectionState.SUSPENDED);
                 long closing = System.nanoTime();
-                zk.close().block(WAIT);
+                zk.closeAsync().block(WAIT);
                 times.add(Duration.ofNanos(System.nanoTime() - closing).toMillis());
                 assertThat(zk.state()).isEqualTo(ConnectionState.LOST);
                 assertThat(zk.connectionEvents().count().block(WAIT))

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,10 +91,11 @@ class ReadOnlyModeIT {
                 assertThat(readOnly.epoch()).isGreaterThan(first.epoch());
                 assertThat(new String(zk.getRawData("config").block(WAIT))).isEqualTo("v1");
                 assertThatThrownBy(() -> zk.create("refused", "x").block(WAIT))
-                        .isInstanceOf(NodeException.class)
+                        .isInstanceOf(ReadOnlyServerException.class)
                         .hasMessageContaining("/ro/refused")
+                        .hasMessageContaining("read-only")
                         .satisfies(e ->
-                                assertThat(((NodeException) e).code()).isEqualTo(KeeperException.Code.NOTREADONLY));
+                                assertThat(((ReadOnlyServerException) e).path()).isEqualTo("/ro/refused"));
 
                 long back = System.nanoTime();
                 for (int i = 0; i < ensemble.size(); i++) {

@@ -260,6 +260,25 @@ abstract class ServerCompatibility {
     }
 
     @Test
+    void theLaterOperationsWorkOnThisServer() {
+        zk.create("later/a/b", "1", CreateOptions.persistent().withParents()).block(WAIT);
+        zk.advertise(Map.of("host", "h"), "later/run/App.").block(WAIT);
+
+        assertThat(zk.getEphemerals("later/run/App.").block(WAIT)).hasSize(1);
+        assertThat(zk.getAllChildrenNumber("later").block(WAIT)).isEqualTo(4);
+        assertThat(zk.whoAmI().block(WAIT))
+                .anySatisfy(id -> assertThat(id.scheme()).isEqualTo("ip"));
+        assertThat(zk.getACL("later/a").block(WAIT).value()).hasSize(1);
+        assertThat(zk.update("later/a/b", Integer.class, n -> n + 1).block(WAIT).value())
+                .isEqualTo(2);
+        zk.sync("later").block(WAIT);
+        assertThat(zk.getChildrenAndStat("later").block(WAIT).value()).containsExactly("a", "run");
+        assertThat(zk.getDataAll(List.of("later/a/b", "later/none")).block(WAIT))
+                .extracting(NodeSnapshot::text)
+                .containsExactly("2", null);
+    }
+
+    @Test
     void cancelledStreamsLeaveNoWatchOnTheServer() {
         zk.create("w/x", "0", CreateOptions.persistent().withParents()).block(WAIT);
         int before = serverWatchCount();
@@ -286,7 +305,7 @@ abstract class ServerCompatibility {
         other.advertise(Map.of("host", "h"), "run/App.").block(WAIT);
         assertThat(zk.getChildren("run").block(WAIT)).hasSize(1);
 
-        other.close().block(WAIT);
+        other.close(); // the blocking close of try-with-resources
 
         assertThat(zk.exists("eph").block(WAIT)).isNull();
         assertThat(zk.getChildren("run").block(WAIT)).isEmpty();

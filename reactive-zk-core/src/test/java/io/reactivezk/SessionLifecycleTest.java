@@ -2,12 +2,15 @@ package io.reactivezk;
 
 import static io.reactivezk.Fixtures.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.reactivezk.testkit.EmbeddedZooKeeper;
 import io.reactivezk.testkit.SessionExpirer;
 import io.reactivezk.testkit.SharedZooKeeper;
 import io.reactivezk.testkit.junit.Chroot;
 import io.reactivezk.testkit.junit.ZooKeeperExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +96,84 @@ class SessionLifecycleTest {
                         .expectComplete()
                         .verify(WAIT);
             }
+        }
+    }
+
+    @Test
+    void tryWithResourcesClosesTheSessionAndItsEphemeralNodeIsGoneAtOnce(Chroot chroot) throws Exception {
+        String node = chroot.path() + "/eph";
+        try (ZooKeeperService service = Fixtures.service();
+                ZooKeeperContainer zk = service.container(Fixtures.url(chroot))) {
+            zk.connected(WAIT).block();
+            zk.create("eph", "x", CreateOptions.of(org.apache.zookeeper.CreateMode.EPHEMERAL))
+                    .block(WAIT);
+            assertThat(SharedZooKeeper.adminClient().exists(node, false)).isNotNull();
+        }
+        assertThat(SharedZooKeeper.adminClient().exists(node, false))
+                .as("gone at once")
+                .isNull();
+    }
+
+    @Test
+    void closeAsyncClosesEvenWhenNobodySubscribes(Chroot chroot) throws Exception {
+        ZooKeeperService service = Fixtures.service();
+        try {
+            ZooKeeperContainer zk = service.container(Fixtures.url(chroot));
+            zk.connected(WAIT).block();
+            zk.create("eph", "x", CreateOptions.of(org.apache.zookeeper.CreateMode.EPHEMERAL))
+                    .block(WAIT);
+
+            zk.closeAsync(); // the Mono is dropped
+
+            await().atMost(WAIT)
+                    .until(() -> SharedZooKeeper.adminClient().exists(chroot.path() + "/eph", false) == null);
+            StepVerifier.create(zk.states().last())
+                    .expectNext(ConnectionState.LOST)
+                    .expectComplete()
+                    .verify(WAIT);
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
+    void connectedWaitsForAServerThatIsDownAtStartAndFailsAfterTheCallersBound() {
+        EmbeddedZooKeeper server = EmbeddedZooKeeper.builder().build();
+        try (ZooKeeperService service = Fixtures.service()) {
+            server.start();
+            String connectString = server.connectString();
+            server.stop();
+            ZooKeeperContainer zk = service.container("zookeeper://" + connectString + "/late");
+
+            StepVerifier.create(zk.connected(Duration.ofMillis(300)))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(OperationTimeoutException.class)
+                            .hasMessageContaining("PT0.3S")
+                            .hasMessageContaining("LOST"))
+                    .verify(WAIT);
+            StepVerifier.create(zk.connected(WAIT))
+                    .then(server::start)
+                    .assertNext(event -> {
+                        assertThat(event.state()).isEqualTo(ConnectionState.CONNECTED);
+                        assertThat(event.epoch()).isEqualTo(1);
+                    })
+                    .expectComplete()
+                    .verify(WAIT);
+            StepVerifier.create(zk.connected(WAIT))
+                    .as("already connected: at once")
+                    .assertNext(event -> assertThat(event.sessionId())
+                            .isEqualTo(zk.connectionEvent().sessionId()))
+                    .expectComplete()
+                    .verify(WAIT);
+            zk.close();
+            StepVerifier.create(zk.connected(WAIT))
+                    .expectError(ClientClosedException.class)
+                    .verify(WAIT);
+            assertThatThrownBy(() -> zk.connected(Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("PT0S");
+        } finally {
+            server.close();
         }
     }
 }

@@ -121,7 +121,7 @@ class WatchChildrenTest extends ContainerOnAChroot {
         seed(chroot.resolve("closing/a"), "");
         StepVerifier.create(zk.watchChildren("closing").map(ChildrenSnapshot::children))
                 .expectNext(List.of("a"))
-                .then(() -> zk.close().block(WAIT))
+                .then(() -> zk.closeAsync().block(WAIT))
                 .expectComplete()
                 .verify(WAIT);
     }

@@ -284,7 +284,7 @@ class WatchDataTest extends ContainerOnAChroot {
             seed(chroot.resolve("closing"), "x");
             StepVerifier.create(texts(zk.watchData("closing")))
                     .expectNext("x")
-                    .then(() -> zk.close().block(WAIT))
+                    .then(() -> zk.closeAsync().block(WAIT))
                     .expectComplete()
                     .verify(WAIT);
             StepVerifier.create(zk.watchData("closing")).expectComplete().verify(WAIT);
@@ -319,7 +319,7 @@ class WatchDataTest extends ContainerOnAChroot {
                         .expectNextCount(1)
                         .then(() -> admin.set(chroot.resolve("scheduled"), "y"))
                         .expectNextCount(1)
-                        .then(() -> container.close().block(WAIT))
+                        .then(() -> container.closeAsync().block(WAIT))
                         .expectComplete()
                         .verify(WAIT);
                 assertThat(threads)

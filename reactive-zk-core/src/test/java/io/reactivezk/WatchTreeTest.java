@@ -233,7 +233,7 @@ class WatchTreeTest extends ContainerOnAChroot {
     void theStreamCompletesWhenTheContainerCloses() {
         StepVerifier.create(zk.watchTree("closing").map(WatchTreeTest::describe))
                 .expectNext("INITIALIZED /closing")
-                .then(() -> zk.close().block(WAIT))
+                .then(() -> zk.closeAsync().block(WAIT))
                 .expectComplete()
                 .verify(WAIT);
     }

@@ -286,8 +286,11 @@ class WritesTest extends ContainerOnAChroot {
                     .assertNext(results -> {
                         assertThat(results).hasSize(4);
                         assertThat(results.get(2)).isInstanceOf(OpResult.CreateResult.class);
+                        assertThat(((OpResult.CreateResult) results.get(2)).getPath())
+                                .as("container-relative, as every other method reports paths")
+                                .isEqualTo("/t/child");
                         assertThat(((OpResult.CreateResult) results.get(3)).getPath())
-                                .matches(chroot.resolve("t/seq-") + "\\d{10}");
+                                .matches("/t/seq-\\d{10}");
                     })
                     .expectComplete()
                     .verify(WAIT);

@@ -5,6 +5,8 @@ import io.reactivezk.AsabService;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.DataFormatException;
 import io.reactivezk.NodeException;
+import io.reactivezk.NodeSnapshot;
+import io.reactivezk.Versioned;
 import io.reactivezk.ZooKeeperConfig;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperService;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -145,15 +148,32 @@ public final class Demo {
                 out.println("   " + e.getMessage());
             }
 
+            step("8. Read-modify-write without lost updates: update() writes only at the version it read, and"
+                    + " retries");
+            zk.upsert("stats/visits", 0).block(WAIT);
+            Flux.range(0, 20)
+                    .flatMap(i -> zk.update("stats/visits", Integer.class, visits -> visits + 1), 4)
+                    .blockLast(WAIT);
+            Versioned<Integer> visits =
+                    zk.getDataAndStat("stats/visits", Integer.class).block(WAIT);
+            out.println("   20 concurrent increments: stats/visits = " + visits.value() + " at version "
+                    + visits.version());
+            List<NodeSnapshot> many = zk.getDataAll(List.of("services/auth", "stats/visits", "services/nope"))
+                    .block(WAIT);
+            out.println("   three nodes in one round trip: "
+                    + many.stream()
+                            .map(node -> node.path() + "=" + (node.exists() ? node.text() : "(missing)"))
+                            .toList());
+
             step(
-                    "8. Advertise this service: an ephemeral sequential node in ASAB's format, so ASAB discovery finds it");
+                    "9. Advertise this service: an ephemeral sequential node in ASAB's format, so ASAB discovery finds it");
             String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
             AsabService me = AsabService.of("DemoApp", host).withWeb("0.0.0.0", 8080);
             Advertisement ad = zk.advertise(me, AsabService.path("DemoApp")).block(WAIT);
             out.println("   advertised at " + ad.node().orElseThrow() + ": "
                     + zk.getData(ad.node().orElseThrow()).block(WAIT));
 
-            step("9. Expire the session for real: the advertisement comes back by itself, exactly once");
+            step("10. Expire the session for real: the advertisement comes back by itself, exactly once");
             long epoch = zk.connectionEvent().epoch();
             SessionExpirer.expire(zk.zooKeeper(), zk.spec().connectString());
             String back = ad.nodes()
@@ -162,10 +182,10 @@ public final class Demo {
             out.println("   re-advertised at " + back + "; nodes under run/: "
                     + zk.getChildren("run").block(WAIT));
 
-            step("10. Withdraw, clean up and close: the final state is LOST, then the stream completes");
+            step("11. Withdraw, clean up and close: the final state is LOST, then the stream completes");
             ad.withdraw().block(WAIT);
             zk.deleteRecursive("").block(WAIT);
-            zk.close().block(WAIT);
+            zk.closeAsync().block(WAIT);
             states.dispose();
         } finally {
             service.close(WAIT);

@@ -40,6 +40,9 @@ class DemoIT {
                         "   watch: services/api is gone",
                         "   watch: services/api = Endpoint[host=10.0.0.1, port=8080]"))
                 .contains("node is not at the expected version 0")
+                .contains("20 concurrent increments: stats/visits = 20 at version 20")
+                .contains("three nodes in one round trip: [/services/auth={\"host\":\"10.0.0.2\",\"port\":8443},"
+                        + " /stats/visits=20, /services/nope=(missing)]")
                 .containsPattern(
                         "advertised at /run/DemoApp\\.\\d{10}: \\{.*\"appclass\":\"DemoApp\".*"
                                 + "\"launch_time\":\"\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z\".*\"web\":\\[\\[\"0\\.0\\.0\\.0\",8080\\]\\]")

@@ -54,6 +54,98 @@ final class Calls {
                 null));
     }
 
+    /** A node's sorted child names and its own metadata. */
+    record Children(List<String> names, Stat stat) {}
+
+    static Mono<Children> getChildrenAndStat(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.getChildren(
+                path,
+                false,
+                (rc, p, ctx, children, stat) -> {
+                    if (ok(rc, sink, "getChildren", path)) {
+                        sink.success(new Children(sorted(children), stat));
+                    }
+                },
+                null));
+    }
+
+    /** A node's ACL and metadata. */
+    record Acl(List<ACL> acl, Stat stat) {}
+
+    static Mono<Acl> getACL(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.getACL(
+                path,
+                new Stat(),
+                (rc, p, ctx, acl, stat) -> {
+                    if (ok(rc, sink, "getACL", path)) {
+                        sink.success(new Acl(List.copyOf(acl), stat));
+                    }
+                },
+                null));
+    }
+
+    static Mono<Stat> setACL(ZooKeeper zk, String path, List<ACL> acl, int version) {
+        return Mono.create(sink -> zk.setACL(
+                path,
+                acl,
+                version,
+                (rc, p, ctx, stat) -> {
+                    if (rc == Code.OK.intValue()) {
+                        sink.success(stat);
+                    } else {
+                        sink.error(Errors.of(Code.get(rc), "setACL", path, version));
+                    }
+                },
+                null));
+    }
+
+    static Mono<Void> sync(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.sync(
+                path,
+                (rc, p, ctx) -> {
+                    if (ok(rc, sink, "sync", path)) {
+                        sink.success();
+                    }
+                },
+                null));
+    }
+
+    /** The absolute paths of this session's ephemeral nodes that start with {@code prefix}, sorted. */
+    static Mono<List<String>> getEphemerals(ZooKeeper zk, String prefix) {
+        return Mono.create(sink -> zk.getEphemerals(
+                prefix,
+                (rc, ctx, paths) -> {
+                    if (rc == Code.UNIMPLEMENTED.intValue()) {
+                        sink.error(unimplemented("getEphemerals", prefix));
+                    } else if (ok(rc, sink, "getEphemerals", prefix)) {
+                        sink.success(sorted(paths));
+                    }
+                },
+                null));
+    }
+
+    static Mono<Integer> getAllChildrenNumber(ZooKeeper zk, String path) {
+        return Mono.create(sink -> zk.getAllChildrenNumber(
+                path,
+                (rc, p, ctx, number) -> {
+                    if (rc == Code.UNIMPLEMENTED.intValue()) {
+                        sink.error(unimplemented("getAllChildrenNumber", path));
+                    } else if (ok(rc, sink, "getAllChildrenNumber", path)) {
+                        sink.success(number);
+                    }
+                },
+                null));
+    }
+
+    /** An operation the server does not know: it is older than ZooKeeper 3.6. */
+    private static NodeException unimplemented(String operation, String path) {
+        return new NodeException(
+                operation + " " + path + ": the server does not know this operation (ZooKeeper 3.6 or later is needed)",
+                Code.UNIMPLEMENTED,
+                path,
+                null);
+    }
+
     /** ZooKeeper's child names (in no particular order, possibly null) as a sorted, unmodifiable list. */
     static List<String> sorted(@Nullable List<String> children) {
         if (children == null || children.isEmpty()) {
@@ -140,6 +232,25 @@ final class Calls {
                         return;
                     }
                     sink.error(Transactions.failure(Code.get(rc), ops, results, expectedVersions));
+                },
+                null));
+    }
+
+    /** A read {@code multi}: one result per op, an {@code ErrorResult} for each op that failed. */
+    static Mono<List<OpResult>> multiRead(ZooKeeper zk, List<Op> reads) {
+        String first = reads.get(0).getPath();
+        return Mono.create(sink -> zk.multi(
+                reads,
+                (rc, p, ctx, results) -> {
+                    if (rc == Code.UNIMPLEMENTED.intValue()) {
+                        sink.error(unimplemented("getDataAll (read multi)", first));
+                    } else if (results != null && results.size() == reads.size()) {
+                        // Each read stands alone: the server reports the first failure as the result code too, and
+                        // every failure as that op's ErrorResult.
+                        sink.success(List.copyOf(results));
+                    } else if (ok(rc, sink, "getDataAll", first)) {
+                        sink.error(new IllegalStateException("getDataAll " + first + ": no result per read"));
+                    }
                 },
                 null));
     }

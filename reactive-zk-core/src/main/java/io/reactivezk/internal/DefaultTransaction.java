@@ -14,14 +14,20 @@ import reactor.core.publisher.Mono;
 final class DefaultTransaction implements Transaction {
 
     private final Function<String, String> resolve;
+    private final Function<String, String> relativize;
     private final Payloads payloads;
     private final Operations operations;
     private final List<Op> ops = new ArrayList<>();
     private final List<Integer> expectedVersions = new ArrayList<>();
     private int payloadBytes;
 
-    DefaultTransaction(Function<String, String> resolve, Payloads payloads, Operations operations) {
+    DefaultTransaction(
+            Function<String, String> resolve,
+            Function<String, String> relativize,
+            Payloads payloads,
+            Operations operations) {
         this.resolve = resolve;
+        this.relativize = relativize;
         this.payloads = payloads;
         this.operations = operations;
     }
@@ -80,6 +86,22 @@ final class DefaultTransaction implements Transaction {
                 payloadBytes,
                 "multi of " + snapshot.size() + " ops starting at "
                         + snapshot.get(0).getPath());
-        return operations.run("multi", snapshot.get(0).getPath(), false, zk -> Calls.multi(zk, snapshot, versions));
+        return operations.run(
+                "multi",
+                snapshot.get(0).getPath(),
+                false,
+                zk -> Calls.multi(zk, snapshot, versions).map(this::relativePaths));
+    }
+
+    /** The results with container-relative paths, as every other method reports them. */
+    private List<OpResult> relativePaths(List<OpResult> results) {
+        List<OpResult> relative = new ArrayList<>(results.size());
+        for (OpResult result : results) {
+            relative.add(
+                    result instanceof OpResult.CreateResult created
+                            ? new OpResult.CreateResult(relativize.apply(created.getPath()), created.getStat())
+                            : result);
+        }
+        return List.copyOf(relative);
     }
 }

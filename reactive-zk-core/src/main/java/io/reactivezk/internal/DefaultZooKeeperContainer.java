@@ -2,24 +2,36 @@ package io.reactivezk.internal;
 
 import io.reactivezk.Advertisement;
 import io.reactivezk.ChildrenSnapshot;
+import io.reactivezk.ClientClosedException;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.CreateOptions;
 import io.reactivezk.DataValue;
+import io.reactivezk.Identity;
 import io.reactivezk.NodeException;
 import io.reactivezk.NodeSnapshot;
+import io.reactivezk.OperationTimeoutException;
 import io.reactivezk.Transaction;
 import io.reactivezk.TreeEvent;
 import io.reactivezk.UndecodableData;
+import io.reactivezk.Versioned;
 import io.reactivezk.ZooKeeperCall;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperSpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /** The container: paths, reads and the blocking fallback on top of a {@link Session}. */
@@ -47,6 +60,15 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Runnable onClosed;
     private final Watches watches;
 
+    /** How many times {@link #update} reads and writes before it gives up on BADVERSION. */
+    private static final int UPDATE_ATTEMPTS = 10;
+
+    private static final Duration UPDATE_MIN_BACKOFF = Duration.ofMillis(5);
+    private static final Duration UPDATE_MAX_BACKOFF = Duration.ofMillis(200);
+
+    /** How much longer than the close timeout a blocking close waits: ZooKeeper's close, then the last events. */
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
+
     DefaultZooKeeperContainer(
             String name,
             ZooKeeperSpec spec,
@@ -61,7 +83,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.blocking = blocking;
         this.json = json;
         this.onClosed = onClosed;
-        this.session = new Session(name, spec, options, lifecycle);
+        this.session = new Session(name, spec, options, lifecycle, onClosed);
         this.operations = new Operations(session, options);
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations, new Claims());
@@ -147,6 +169,181 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         return operations.run("exists", absolute, true, zk -> Calls.exists(zk, absolute));
     }
 
+    @Override
+    public Mono<Versioned<byte[]>> getRawDataAndStat(String path) {
+        return dataAndStat(resolvePath(path));
+    }
+
+    private Mono<Versioned<byte[]>> dataAndStat(String absolute) {
+        return operations.run(
+                "getData",
+                absolute,
+                true,
+                zk -> missingAsEmpty(
+                        Calls.getData(zk, absolute).map(node -> new Versioned<>(node.data(), node.stat()))));
+    }
+
+    @Override
+    public Mono<Versioned<JsonNode>> getDataAndStat(String path) {
+        String absolute = resolvePath(path);
+        return dataAndStat(absolute).map(read -> new Versioned<>(json.readTree(read.value(), absolute), read.stat()));
+    }
+
+    @Override
+    public <T> Mono<Versioned<T>> getDataAndStat(String path, Class<T> type) {
+        Objects.requireNonNull(type, "type must not be null");
+        return typedDataAndStat(resolvePath(path), type);
+    }
+
+    private <T> Mono<Versioned<T>> typedDataAndStat(String absolute, Class<T> type) {
+        return dataAndStat(absolute).handle((read, sink) -> {
+            T value = json.read(read.value(), absolute, type);
+            if (value != null) {
+                sink.next(new Versioned<>(value, read.stat()));
+            }
+        });
+    }
+
+    @Override
+    public <T> Mono<Versioned<T>> update(String path, Class<T> type, UnaryOperator<T> change) {
+        Objects.requireNonNull(type, "type must not be null");
+        Objects.requireNonNull(change, "change must not be null");
+        String absolute = resolvePath(path);
+        Mono<Versioned<T>> attempt = Mono.defer(() -> typedDataAndStat(absolute, type)
+                .switchIfEmpty(Mono.error(() -> new NodeException.NoNodeException(
+                        "update " + absolute + ": no such node (or it holds JSON null)", absolute, null)))
+                .flatMap(read -> {
+                    T changed = change.apply(read.value());
+                    if (changed == null) {
+                        return Mono.error(new IllegalArgumentException(
+                                "update " + absolute + ": the change function returned null"));
+                    }
+                    byte[] bytes = payloads.encode(changed, absolute);
+                    return writes.setData(absolute, bytes, read.version()).map(stat -> new Versioned<>(changed, stat));
+                }));
+        // A short, jittered pause before each new attempt keeps contending writers from colliding again and again.
+        return attempt.retryWhen(Retry.backoff(UPDATE_ATTEMPTS - 1, UPDATE_MIN_BACKOFF)
+                .maxBackoff(UPDATE_MAX_BACKOFF)
+                .filter(NodeException.BadVersionException.class::isInstance)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    @Override
+    public Mono<Versioned<List<String>>> getChildrenAndStat(String path) {
+        String absolute = resolvePath(path);
+        return operations.run(
+                "getChildren",
+                absolute,
+                true,
+                zk -> missingAsEmpty(Calls.getChildrenAndStat(zk, absolute)
+                        .map(children -> new Versioned<>(children.names(), children.stat()))));
+    }
+
+    @Override
+    public Mono<List<NodeSnapshot>> getDataAll(List<String> paths) {
+        Objects.requireNonNull(paths, "paths must not be null");
+        List<String> absolute = paths.stream().map(this::resolvePath).toList();
+        if (absolute.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        List<Op> ops = absolute.stream().map(Op::getData).toList();
+        return operations.run(
+                "getDataAll",
+                absolute.get(0),
+                true,
+                zk -> Calls.multiRead(zk, ops).handle((results, sink) -> {
+                    List<NodeSnapshot> snapshots = new java.util.ArrayList<>(results.size());
+                    for (int i = 0; i < results.size(); i++) {
+                        String node = absolute.get(i);
+                        OpResult result = results.get(i);
+                        if (result instanceof OpResult.GetDataResult read) {
+                            byte[] data = read.getData() == null ? new byte[0] : read.getData();
+                            snapshots.add(new NodeSnapshot(relative(node), node, data, read.getStat(), false));
+                        } else if (result instanceof OpResult.ErrorResult error
+                                && error.getErr() == KeeperException.Code.NONODE.intValue()) {
+                            snapshots.add(new NodeSnapshot(relative(node), node, null, null, false));
+                        } else {
+                            int code = result instanceof OpResult.ErrorResult error
+                                    ? error.getErr()
+                                    : KeeperException.Code.SYSTEMERROR.intValue();
+                            sink.error(Errors.of(KeeperException.Code.get(code), "getDataAll", node));
+                            return;
+                        }
+                    }
+                    sink.next(List.copyOf(snapshots));
+                }));
+    }
+
+    @Override
+    public Mono<Boolean> isPresent(String path) {
+        return exists(path).hasElement();
+    }
+
+    @Override
+    public Mono<Void> sync(String path) {
+        String absolute = resolvePath(path);
+        return operations.run("sync", absolute, true, zk -> Calls.sync(zk, absolute));
+    }
+
+    @Override
+    public Mono<Versioned<List<ACL>>> getACL(String path) {
+        String absolute = resolvePath(path);
+        return operations.run(
+                "getACL",
+                absolute,
+                true,
+                zk -> missingAsEmpty(Calls.getACL(zk, absolute).map(acl -> new Versioned<>(acl.acl(), acl.stat()))));
+    }
+
+    @Override
+    public Mono<Stat> setACL(String path, List<ACL> acl, int expectedVersion) {
+        String absolute = resolvePath(path);
+        List<ACL> checked = CreateOptions.builder().acl(acl).build().acl();
+        // Not retried: a retry after a lost reply would meet BADVERSION for a versioned write it made itself.
+        return operations.run(
+                "setACL", absolute, expectedVersion < 0, zk -> Calls.setACL(zk, absolute, checked, expectedVersion));
+    }
+
+    @Override
+    public Mono<List<String>> getEphemerals(String prefix) {
+        Objects.requireNonNull(prefix, "prefix must not be null");
+        // A prefix of names, not only of whole paths: "run/App." finds run/App.0000000001. Resolved as a path after
+        // the last '/', then the name part is put back.
+        int slash = prefix.lastIndexOf('/');
+        String namePart = prefix.substring(slash + 1);
+        String parent = resolvePath(slash < 0 ? "" : prefix.substring(0, slash));
+        String absolute = namePart.isEmpty() ? parent : ZkPaths.child(parent, namePart);
+        // ZooKeeper's asynchronous getEphemerals takes and gives paths on the server, without the connect string's
+        // chroot: put it in front, and take it off the answer.
+        String chroot = spec.chroot();
+        return operations.run(
+                "getEphemerals",
+                absolute,
+                true,
+                zk -> Calls.getEphemerals(zk, chroot + absolute)
+                        .map(paths -> paths.stream()
+                                .map(server -> server.substring(chroot.length()))
+                                .filter(node ->
+                                        namePart.isEmpty() ? ZkPaths.isWithin(parent, node) : node.startsWith(absolute))
+                                .map(this::relative)
+                                .toList()));
+    }
+
+    @Override
+    public Mono<Integer> getAllChildrenNumber(String path) {
+        String absolute = resolvePath(path);
+        return operations.run(
+                "getAllChildrenNumber", absolute, true, zk -> missingAsEmpty(Calls.getAllChildrenNumber(zk, absolute)));
+    }
+
+    @Override
+    public Mono<List<Identity>> whoAmI() {
+        // ZooKeeper has whoAmI only as a synchronous call: it runs on the blocking scheduler.
+        return execute(zk -> zk.whoAmI().stream()
+                .map(info -> new Identity(info.getAuthScheme(), info.getUser()))
+                .toList());
+    }
+
     private static <T> Mono<T> missingAsEmpty(Mono<T> read) {
         return read.onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
     }
@@ -193,7 +390,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
 
     @Override
     public Transaction transaction() {
-        return new DefaultTransaction(this::resolvePath, payloads, operations);
+        return new DefaultTransaction(this::resolvePath, this::relative, payloads, operations);
     }
 
     @Override
@@ -247,8 +444,36 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     }
 
     @Override
-    public Mono<Void> close() {
-        return Mono.fromRunnable(advertisements::close).then(session.close()).doOnTerminate(onClosed);
+    public Mono<ConnectionEvent> connected(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return session.connectedEvent()
+                .timeout(
+                        timeout,
+                        Mono.error(() -> new OperationTimeoutException(
+                                "connected: no connection within " + timeout + "; the container is "
+                                        + session.current().state(),
+                                timeout)));
+    }
+
+    @Override
+    public Mono<Void> closeAsync() {
+        advertisements.close();
+        return session.closeNow();
+    }
+
+    @Override
+    public void close() {
+        Duration bound = options.closeTimeout().plus(CLOSE_MARGIN);
+        // Waiting is this method's contract: the one blocking call of the container (Reactor refuses it on its
+        // non-blocking threads).
+        closeAsync()
+                .timeout(
+                        bound,
+                        Mono.error(() -> new IllegalStateException(name + ": close did not finish within " + bound)))
+                .block();
     }
 
     /** The operation runner, for the write, advertise and watch parts of the container. */
@@ -272,6 +497,31 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Flux<NodeSnapshot> watchData(String path) {
         return watches.data(resolvePath(path));
+    }
+
+    @Override
+    public Mono<WatchedEvent> nextChange(String path) {
+        String absolute = resolvePath(path);
+        String relative = relative(absolute);
+        return watches.data(absolute)
+                .take(2)
+                .collectList()
+                .flatMap(seen -> seen.size() < 2
+                        ? Mono.error(new ClientClosedException(
+                                "nextChange " + absolute + ": the container closed before the node changed"))
+                        : Mono.just(new WatchedEvent(
+                                change(seen.get(0), seen.get(1)), KeeperState.SyncConnected, relative)));
+    }
+
+    /** What turned one snapshot of a node into the next. */
+    private static EventType change(NodeSnapshot before, NodeSnapshot after) {
+        if (!after.exists()) {
+            return EventType.NodeDeleted;
+        }
+        if (!before.exists() || before.stat().getCzxid() != after.stat().getCzxid()) {
+            return EventType.NodeCreated;
+        }
+        return EventType.NodeDataChanged;
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -44,6 +45,12 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final Sinks.Empty<Void> closed = Sinks.empty();
+
+    /** The closing chain, once started; kept so that it is never a fire-and-forget subscription. */
+    private volatile @Nullable Disposable closing;
+
+    /** How much longer than the close timeout a blocking close waits. */
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
 
     /**
      * Creates the service and its blocking scheduler.
@@ -121,33 +128,55 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
     }
 
     @Override
-    public Mono<Void> close() {
-        return Mono.defer(() -> {
-            List<DefaultZooKeeperContainer> open = null;
-            synchronized (containers) {
-                if (closeStarted.compareAndSet(false, true)) {
-                    open = List.copyOf(containers);
-                }
+    public Mono<Void> closeAsync() {
+        List<DefaultZooKeeperContainer> open = null;
+        synchronized (containers) {
+            if (closeStarted.compareAndSet(false, true)) {
+                open = List.copyOf(containers);
             }
-            if (open != null) {
-                return Flux.fromIterable(open)
-                        .flatMap(ZooKeeperContainer::close)
-                        .then(Mono.fromRunnable(() -> {
-                            blocking.dispose();
-                            lifecycle.dispose();
-                            closed.tryEmitEmpty();
-                            log.info("ZooKeeperService closed");
-                        }));
-            }
-            return closed.asMono();
-        });
+        }
+        if (open != null) {
+            // Eager: closing starts now, whether or not the caller subscribes; the subscription is kept.
+            Mono<Void> chain = Flux.fromIterable(open)
+                    .flatMap(ZooKeeperContainer::closeAsync)
+                    .then(Mono.fromRunnable(() -> {
+                        blocking.dispose();
+                        lifecycle.dispose();
+                        log.info("ZooKeeperService closed");
+                    }));
+            closing = chain.subscribe(null, this::closeFailed, () -> report(closed.tryEmitEmpty()));
+        }
+        return closed.asMono();
+    }
+
+    private void closeFailed(Throwable error) {
+        log.warn("ZooKeeperService: closing failed", error);
+        blocking.dispose();
+        lifecycle.dispose();
+        report(closed.tryEmitError(error));
+    }
+
+    private static void report(Sinks.EmitResult result) {
+        if (result.isFailure()) {
+            log.debug("ZooKeeperService: close already reported ({})", result);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(options.closeTimeout().plus(CLOSE_MARGIN));
     }
 
     @Override
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout must not be null");
         // Waiting is this method's contract; Reactor itself refuses block() on its non-blocking threads.
-        close().block(timeout);
+        closeAsync()
+                .timeout(
+                        timeout,
+                        Mono.error(() ->
+                                new IllegalStateException("ZooKeeperService: close did not finish within " + timeout)))
+                .block();
     }
 
     @Override

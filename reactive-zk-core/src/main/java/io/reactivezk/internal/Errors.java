@@ -2,7 +2,9 @@ package io.reactivezk.internal;
 
 import io.reactivezk.ConnectionLossException;
 import io.reactivezk.NodeException;
+import io.reactivezk.ReadOnlyServerException;
 import io.reactivezk.SessionExpiredException;
+import io.reactivezk.ThrottledException;
 import io.reactivezk.ZooKeeperClientException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
@@ -59,8 +61,26 @@ public final class Errors {
             case CONNECTIONLOSS, OPERATIONTIMEOUT ->
                 new ConnectionLossException(
                         operation + " " + path + ": connection to ZooKeeper lost before the reply arrived", cause);
-            case SESSIONEXPIRED, SESSIONMOVED ->
-                new SessionExpiredException(operation + " " + path + ": the session expired", cause);
+            case REQUESTTIMEOUT ->
+                // The client closes the connection when a reply is late (zookeeper.request.timeout) and reconnects.
+                new ConnectionLossException(
+                        operation + " " + path + ": no reply within the client's request timeout"
+                                + " (zookeeper.request.timeout); the connection is opened again",
+                        cause);
+            case SESSIONMOVED ->
+                // The session lives; this connection lost it to another server. The request was not applied.
+                new ConnectionLossException(
+                        operation + " " + path + ": the session moved to another server; not applied", cause);
+            case SESSIONEXPIRED -> new SessionExpiredException(operation + " " + path + ": the session expired", cause);
+            case THROTTLEDOP ->
+                new ThrottledException(
+                        operation + " " + path + ": the server is throttling requests (overloaded); not applied",
+                        cause);
+            case NOTREADONLY ->
+                new ReadOnlyServerException(
+                        operation + " " + path + ": the server is in read-only mode (no quorum); not applied",
+                        path,
+                        cause);
             case NONODE ->
                 new NodeException.NoNodeException(
                         operation + " " + path + ": no such node (or no parent node, for a create)", path, cause);

@@ -56,11 +56,18 @@ final class NodeWatch extends ServerWatch {
         }
     }
 
+    /** The snapshot for a subscriber that joins now: the same state, not marked as a resync. */
     private static Object withoutResync(Object snapshot) {
         if (snapshot instanceof NodeSnapshot node) {
-            return node.withResync(false);
+            return node.resync()
+                    ? new NodeSnapshot(node.path(), node.absolutePath(), node.data(), node.stat(), false)
+                    : node;
         }
-        return ((ChildrenSnapshot) snapshot).withResync(false);
+        ChildrenSnapshot children = (ChildrenSnapshot) snapshot;
+        return children.resync()
+                ? new ChildrenSnapshot(
+                        children.path(), children.absolutePath(), children.children(), children.stat(), false)
+                : children;
     }
 
     @Override

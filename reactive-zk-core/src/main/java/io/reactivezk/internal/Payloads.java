@@ -3,12 +3,25 @@ package io.reactivezk.internal;
 import io.reactivezk.DataFormatException;
 import io.reactivezk.PayloadTooLargeException;
 import io.reactivezk.ZooKeeperOptions;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ZKConfig;
+import org.reactivestreams.Publisher;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,10 +38,14 @@ public final class Payloads {
     static final int PER_OP_OVERHEAD = 128;
 
     private final JsonMapper mapper;
+    /** The mapper's writer, refusing objects with nothing to write ({@code new Object()}, a class without properties). */
+    private final ObjectWriter writer;
+
     private final int maxBuffer;
 
     Payloads(JsonMapper mapper, ZooKeeperOptions options) {
         this.mapper = mapper;
+        this.writer = mapper.writer().with(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.maxBuffer = maxBuffer(options);
     }
 
@@ -54,10 +71,12 @@ public final class Payloads {
     /**
      * Encodes a value written to a node.
      *
-     * @param value {@code byte[]}, {@code String}, or anything Jackson can write
+     * @param value {@code byte[]} or {@code ByteBuffer} (stored as given), {@code String}, or anything Jackson can write
      * @param absolutePath the node, for errors
      * @return the bytes, checked against the size limit
      * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if the value is of a kind that is almost always a mistake (see
+     *     {@link #refuseMistakes}) or has nothing to write
      * @throws DataFormatException if Jackson cannot write the value
      * @throws PayloadTooLargeException if the bytes would not fit in a request
      */
@@ -68,9 +87,20 @@ public final class Payloads {
             bytes = raw;
         } else if (value instanceof String text) {
             bytes = text.getBytes(StandardCharsets.UTF_8);
+        } else if (value instanceof ByteBuffer buffer) {
+            // On purpose: the buffer's remaining bytes, as given (its position is left alone).
+            ByteBuffer view = buffer.duplicate();
+            bytes = new byte[view.remaining()];
+            view.get(bytes);
         } else {
+            refuseMistakes(value, absolutePath);
             try {
-                bytes = mapper.writeValueAsBytes(value);
+                bytes = writer.writeValueAsBytes(value);
+            } catch (InvalidDefinitionException e) {
+                throw new IllegalArgumentException(
+                        "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath
+                                + ": it has no properties to write (" + e.getOriginalMessage() + ")",
+                        e);
             } catch (JacksonException e) {
                 throw new DataFormatException(
                         "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath + ": "
@@ -80,6 +110,30 @@ public final class Payloads {
             }
         }
         return checkSize(bytes, absolutePath);
+    }
+
+    /**
+     * Refuses values that are almost always a mistake to store as JSON: an {@code Optional} (store its value), a
+     * reactive publisher or a future (store what it emits), a stream or reader (read it first), a thread.
+     */
+    private static void refuseMistakes(Object value, String absolutePath) {
+        String hint = null;
+        if (value instanceof Optional<?>
+                || value instanceof OptionalInt
+                || value instanceof OptionalLong
+                || value instanceof OptionalDouble) {
+            hint = "store its value (optional.orElseThrow()), or nothing";
+        } else if (value instanceof Publisher<?> || value instanceof Future<?> || value instanceof CompletionStage<?>) {
+            hint = "store the value it emits, for example with flatMap(value -> zk.setData(path, value))";
+        } else if (value instanceof InputStream || value instanceof Reader) {
+            hint = "read it into a byte[] or String first";
+        } else if (value instanceof Thread || value instanceof Class<?>) {
+            hint = "store data, not a " + (value instanceof Thread ? "thread" : "class");
+        }
+        if (hint != null) {
+            throw new IllegalArgumentException(
+                    "refusing to write a " + value.getClass().getName() + " to " + absolutePath + " as JSON: " + hint);
+        }
     }
 
     /**

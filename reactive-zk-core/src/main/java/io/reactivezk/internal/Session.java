@@ -49,6 +49,9 @@ final class Session {
     /** The service's scheduler for session work: opening and closing handles, the give-up timer. */
     private final Scheduler lifecycle;
 
+    /** Told once the session is closed (the service forgets the container). */
+    private final Runnable onClosed;
+
     private final Sinks.Many<ConnectionEvent> events = Sinks.many().replay().latest();
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private final Queue<ConnectionEvent> outbox = new ConcurrentLinkedQueue<>();
@@ -65,8 +68,9 @@ final class Session {
     private long epochs;
     private int quickFailures;
 
-    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler lifecycle) {
+    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler lifecycle, Runnable onClosed) {
         this.name = name;
+        this.onClosed = onClosed;
         this.spec = spec;
         this.options = options;
         this.lifecycle = lifecycle;
@@ -134,13 +138,24 @@ final class Session {
     }
 
     /**
-     * Closes the session on the server (its ephemeral nodes vanish), emits a final LOST unless already LOST, and
-     * completes the event stream. Idempotent: every call returns the same completion.
+     * Starts closing now: closes the session on the server (its ephemeral nodes vanish), emits a final LOST unless
+     * already LOST, and completes the event stream. Idempotent: every call returns the same completion.
      */
-    Mono<Void> close() {
+    Mono<Void> closeNow() {
+        startClose();
+        return closed.asMono();
+    }
+
+    /** Emits the current CONNECTED event, or the next one; fails if the container is or becomes closed. */
+    Mono<ConnectionEvent> connectedEvent() {
         return Mono.defer(() -> {
-            startClose();
-            return closed.asMono();
+            if (closeRequested) {
+                return Mono.error(closedError());
+            }
+            return events.asFlux()
+                    .filter(event -> readyHandle(event) != null)
+                    .next()
+                    .switchIfEmpty(Mono.error(this::closedError));
         });
     }
 
@@ -179,7 +194,14 @@ final class Session {
         }
         drain();
         log.info("{}: closed", name);
-        closed.tryEmitEmpty();
+        try {
+            onClosed.run();
+        } finally {
+            Sinks.EmitResult result = closed.tryEmitEmpty();
+            if (result.isFailure()) {
+                log.debug("{}: close already reported ({})", name, result);
+            }
+        }
     }
 
     // ---- opening sessions (session scheduler) ----

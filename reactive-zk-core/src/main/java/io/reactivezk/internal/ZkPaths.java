@@ -115,10 +115,25 @@ public final class ZkPaths {
         if (absolute.equals(root)) {
             return ROOT;
         }
-        if (absolute.startsWith(root) && absolute.charAt(root.length()) == '/') {
+        if (isWithin(root, absolute)) {
             return absolute.substring(root.length());
         }
         throw new IllegalArgumentException("path " + show(absolute) + " is not under the root " + show(root));
+    }
+
+    /**
+     * Whether an absolute path is {@code root} itself or below it.
+     *
+     * @param root an absolute, normalised path
+     * @param absolute an absolute, normalised path
+     * @return {@code true} for {@code root} and its descendants
+     */
+    public static boolean isWithin(String root, String absolute) {
+        return root.equals(ROOT)
+                || absolute.equals(root)
+                || (absolute.startsWith(root)
+                        && absolute.length() > root.length()
+                        && absolute.charAt(root.length()) == '/');
     }
 
     /**
