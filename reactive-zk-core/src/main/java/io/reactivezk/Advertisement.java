@@ -51,7 +51,7 @@ public interface Advertisement {
      *     UTF-8) or {@code byte[]} (stored as given)
      * @return completes when the node holds the new data; fails with {@link ClientClosedException} if the
      *     advertisement was withdrawn or its container closed. Cancelling does not undo the update.
-     * @throws IllegalArgumentException if the data is of another kind, or too large ({@link PayloadTooLargeException})
+     * @throws IllegalArgumentException if the data is of another kind, or too large (a {@link PayloadTooLargeException})
      */
     Mono<Void> update(Object data);
 

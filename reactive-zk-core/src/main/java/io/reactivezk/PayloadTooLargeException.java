@@ -3,9 +3,10 @@ package io.reactivezk;
 /**
  * A write was refused before anything was sent because its request would exceed {@code jute.maxbuffer}, the largest
  * packet a ZooKeeper server accepts (1 MiB by default). Sending it anyway would make the server drop the connection.
- * Thrown when the write method is called; the connection and the node are untouched.
+ * Thrown when the write method is called, like every other argument error (an {@link IllegalArgumentException}); the
+ * connection and the node are untouched.
  */
-public class PayloadTooLargeException extends ZooKeeperClientException {
+public class PayloadTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,5 @@
 package io.reactivezk.internal;
 
-import io.reactivezk.DataFormatException;
 import io.reactivezk.PayloadTooLargeException;
 import io.reactivezk.ZooKeeperOptions;
 import java.io.InputStream;
@@ -77,7 +76,7 @@ public final class Payloads {
      * @throws NullPointerException if {@code value} is null
      * @throws IllegalArgumentException if the value is of a kind that is almost always a mistake (see
      *     {@link #refuseMistakes}) or has nothing to write
-     * @throws DataFormatException if Jackson cannot write the value
+     * @throws IllegalArgumentException also if Jackson cannot write the value (its error is the cause)
      * @throws PayloadTooLargeException if the bytes would not fit in a request
      */
     public byte[] encode(Object value, String absolutePath) {
@@ -102,10 +101,9 @@ public final class Payloads {
                                 + ": it has no properties to write (" + e.getOriginalMessage() + ")",
                         e);
             } catch (JacksonException e) {
-                throw new DataFormatException(
+                throw new IllegalArgumentException(
                         "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath + ": "
                                 + e.getOriginalMessage(),
-                        absolutePath,
                         e);
             }
         }
@@ -152,8 +150,10 @@ public final class Payloads {
             try {
                 tree = mapper.valueToTree(value);
             } catch (JacksonException e) {
-                throw new DataFormatException(
-                        "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath, absolutePath, e);
+                throw new IllegalArgumentException(
+                        "cannot write " + value.getClass().getName() + " as JSON for " + absolutePath + ": "
+                                + e.getOriginalMessage(),
+                        e);
             }
             if (tree == null || !tree.isObject()) {
                 throw new IllegalArgumentException("advertisement data must be a JSON object (a Map, a POJO or record, "
