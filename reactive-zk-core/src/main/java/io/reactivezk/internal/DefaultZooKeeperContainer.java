@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -129,7 +130,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<List<String>> getChildren(String path) {
         String absolute = resolvePath(path);
-        return operations.run("getChildren", absolute, true, zk -> missingAsEmpty(Calls.getChildren(zk, absolute)));
+        return read("getChildren", absolute, zk -> Calls.getChildren(zk, absolute));
     }
 
     @Override
@@ -156,11 +157,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     }
 
     private Mono<byte[]> rawData(String absolute) {
-        return operations.run(
-                "getData",
-                absolute,
-                true,
-                zk -> missingAsEmpty(Calls.getData(zk, absolute).map(Calls.NodeData::data)));
+        return read("getData", absolute, zk -> Calls.getData(zk, absolute).map(Calls.NodeData::data));
     }
 
     @Override
@@ -175,12 +172,10 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     }
 
     private Mono<Versioned<byte[]>> dataAndStat(String absolute) {
-        return operations.run(
+        return read(
                 "getData",
                 absolute,
-                true,
-                zk -> missingAsEmpty(
-                        Calls.getData(zk, absolute).map(node -> new Versioned<>(node.data(), node.stat()))));
+                zk -> Calls.getData(zk, absolute).map(node -> new Versioned<>(node.data(), node.stat())));
     }
 
     @Override
@@ -231,12 +226,11 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<Versioned<List<String>>> getChildrenAndStat(String path) {
         String absolute = resolvePath(path);
-        return operations.run(
+        return read(
                 "getChildren",
                 absolute,
-                true,
-                zk -> missingAsEmpty(Calls.getChildrenAndStat(zk, absolute)
-                        .map(children -> new Versioned<>(children.names(), children.stat()))));
+                zk -> Calls.getChildrenAndStat(zk, absolute)
+                        .map(children -> new Versioned<>(children.names(), children.stat())));
     }
 
     @Override
@@ -288,11 +282,10 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<Versioned<List<ACL>>> getACL(String path) {
         String absolute = resolvePath(path);
-        return operations.run(
+        return read(
                 "getACL",
                 absolute,
-                true,
-                zk -> missingAsEmpty(Calls.getACL(zk, absolute).map(acl -> new Versioned<>(acl.acl(), acl.stat()))));
+                zk -> Calls.getACL(zk, absolute).map(acl -> new Versioned<>(acl.acl(), acl.stat())));
     }
 
     @Override
@@ -332,8 +325,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<Integer> getAllChildrenNumber(String path) {
         String absolute = resolvePath(path);
-        return operations.run(
-                "getAllChildrenNumber", absolute, true, zk -> missingAsEmpty(Calls.getAllChildrenNumber(zk, absolute)));
+        return read("getAllChildrenNumber", absolute, zk -> Calls.getAllChildrenNumber(zk, absolute));
     }
 
     @Override
@@ -344,8 +336,13 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
                 .toList());
     }
 
-    private static <T> Mono<T> missingAsEmpty(Mono<T> read) {
-        return read.onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
+    /** A read of one node, retried after a connection loss, that completes empty when the node is missing. */
+    private <T> Mono<T> read(String operation, String absolute, Function<ZooKeeper, Mono<T>> call) {
+        return operations.run(
+                operation,
+                absolute,
+                true,
+                zk -> call.apply(zk).onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty()));
     }
 
     /** The container-relative form of an absolute path below the root. */
