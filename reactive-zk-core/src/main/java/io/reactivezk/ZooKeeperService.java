@@ -88,6 +88,22 @@ public interface ZooKeeperService extends AutoCloseable {
     ZooKeeperContainer container(String configSection, @Nullable String zPath);
 
     /**
+     * Like {@link #container(String, String)}, with options of its own for this container: operation timeout,
+     * retries, reconnection backoff, close timeout, credentials, ACL, read-only mode, client properties, JSON mapper
+     * and {@code publishOn}. Start them from the service's: {@code service.options().mutate()...build()}. The
+     * blocking scheduler's caps stay the service's (the scheduler is shared).
+     *
+     * @param configSection the section to read, such as {@code zookeeper} or {@code my:zk}
+     * @param zPath the URL, or {@code null} for none
+     * @param options this container's options
+     * @return a new container
+     * @throws ZooKeeperConfigurationException if the URL is malformed or no servers are configured anywhere
+     * @throws ClientClosedException if the service is closed
+     * @throws NullPointerException if {@code configSection} or {@code options} is null
+     */
+    ZooKeeperContainer container(String configSection, @Nullable String zPath, ZooKeeperOptions options);
+
+    /**
      * The containers this service created and has not closed.
      *
      * @return a snapshot

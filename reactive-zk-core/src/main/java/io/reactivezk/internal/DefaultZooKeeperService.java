@@ -85,7 +85,16 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
 
     @Override
     public ZooKeeperContainer container(String configSection, @Nullable String zPath) {
+        return container(configSection, zPath, options);
+    }
+
+    @Override
+    public ZooKeeperContainer container(String configSection, @Nullable String zPath, ZooKeeperOptions options) {
         Objects.requireNonNull(configSection, "configSection must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        Json containerJson = options.jsonMapper() == null || options.jsonMapper() == json.mapper()
+                ? json
+                : new Json(options.jsonMapper());
         ZooKeeperSpec spec = ZooKeeperSpec.resolve(config, configSection, zPath);
         // Under the lock that close() takes to list the containers: a container is either refused or closed with them.
         synchronized (containers) {
@@ -95,7 +104,7 @@ public final class DefaultZooKeeperService implements ZooKeeperService {
             String name = configSection + "#" + sequence.incrementAndGet();
             DefaultZooKeeperContainer[] self = new DefaultZooKeeperContainer[1];
             DefaultZooKeeperContainer container = new DefaultZooKeeperContainer(
-                    name, spec, options, blocking, lifecycle, json, () -> containers.remove(self[0]));
+                    name, spec, options, blocking, lifecycle, containerJson, () -> containers.remove(self[0]));
             self[0] = container;
             containers.add(container);
             return container;
