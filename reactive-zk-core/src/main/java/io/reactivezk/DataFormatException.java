@@ -11,6 +11,7 @@ public class DataFormatException extends ZooKeeperClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The absolute path of the node whose data could not be decoded. */
     private final String path;
 
     /**

@@ -12,7 +12,9 @@ public class NodeException extends ZooKeeperClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** ZooKeeper's result code. */
     private final KeeperException.Code code;
+    /** The absolute path of the node. */
     private final String path;
 
     /**
@@ -99,6 +101,7 @@ public class NodeException extends ZooKeeperClientException {
     public static class BadVersionException extends NodeException {
         private static final long serialVersionUID = 1L;
 
+        /** The version the write expected. */
         private final int expectedVersion;
 
         /**

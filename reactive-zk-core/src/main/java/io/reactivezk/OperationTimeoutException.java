@@ -11,6 +11,7 @@ public class OperationTimeoutException extends ZooKeeperClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The operation timeout that passed. */
     private final Duration timeout;
 
     /**

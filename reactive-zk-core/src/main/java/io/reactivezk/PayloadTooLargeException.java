@@ -10,8 +10,11 @@ public class PayloadTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The absolute path of the node written. */
     private final String path;
+    /** The payload size in bytes. */
     private final int size;
+    /** The largest payload that fits, in bytes. */
     private final int limit;
 
     /**

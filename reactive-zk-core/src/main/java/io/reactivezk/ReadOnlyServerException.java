@@ -12,6 +12,7 @@ public class ReadOnlyServerException extends ZooKeeperClientException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The absolute path of the refused write. */
     private final String path;
 
     /**
