@@ -145,6 +145,12 @@ final class Advertisements {
         volatile long nodeOwner;
         volatile boolean everPlaced;
         volatile long writtenGeneration;
+        /**
+         * The node's data version after this advertisement's last write: a snapshot at that version or before shows
+         * our own data (or older), never someone else's.
+         */
+        volatile int ownVersion;
+
         volatile @Nullable Disposable worker;
 
         Ad(String prefix, byte[] data) {
@@ -291,7 +297,10 @@ final class Advertisements {
                     return Mono.just(false);
                 }
                 return Calls.setData(zk, current, bytes, -1)
-                        .doOnNext(stat -> markWritten(wanted))
+                        .doOnNext(stat -> {
+                            ownVersion = stat.getVersion();
+                            markWritten(wanted);
+                        })
                         .thenReturn(false)
                         .onErrorResume(NodeException.NoNodeException.class, deleted -> {
                             log.warn(
@@ -307,18 +316,20 @@ final class Advertisements {
                 node = null;
             }
             return writes.findOwnSequential(zk, prefix, Optional.empty())
-                    .flatMap(own -> Calls.setData(zk, own.path(), bytes, -1).thenReturn(own))
+                    .flatMap(own ->
+                            Calls.setData(zk, own.path(), bytes, -1).map(stat -> new Calls.Created(own.path(), stat)))
                     .switchIfEmpty(Mono.defer(() -> leftovers(zk, sessionId)
                             .flatMap(old -> old.isEmpty() ? create(zk, bytes) : replace(zk, old, bytes))))
                     .flatMap(created -> {
-                        placed(created.path(), sessionId, wanted);
+                        placed(created.path(), created.stat().getVersion(), sessionId, wanted);
                         // Leftovers that appeared after the swap (a create whose reply was lost, adopted above).
                         return removeLeftovers(zk, sessionId);
                     })
                     .thenReturn(false);
         }
 
-        private void placed(String path, long sessionId, long wanted) {
+        private void placed(String path, int version, long sessionId, long wanted) {
+            ownVersion = version;
             writes.created(path, sessionId);
             node = path;
             nodeOwner = sessionId;
@@ -335,7 +346,11 @@ final class Advertisements {
             if (withdrawn || ended || !path.equals(node)) {
                 return;
             }
-            if (!snapshot.exists() || !Arrays.equals(snapshot.data(), data)) {
+            // A snapshot at our own last version (or before: a read that overtook our write) is not a change by
+            // someone else, even if its data is older than what an update in flight writes.
+            boolean foreign = !snapshot.exists()
+                    || (snapshot.stat().getVersion() > ownVersion && !Arrays.equals(snapshot.data(), data));
+            if (foreign) {
                 log.warn(
                         "{}: advertisement node {} was {} by someone else; repairing",
                         container,
