@@ -318,6 +318,62 @@ public interface ZooKeeperContainer extends AutoCloseable {
     Mono<List<Identity>> whoAmI();
 
     /**
+     * The ensemble's configuration as the connected server last committed it ({@code /zookeeper/config}, read with
+     * ZooKeeper's {@code getConfig}; the container's root and chroot do not apply). Retried after a connection loss.
+     * A standalone server answers with an empty configuration.
+     *
+     * @return the configuration; fails after the operation timeout if the container is not connected, or with
+     *     {@link NodeException} {@code NOAUTH} if the server's ACL on the node refuses reading. Signals on ZooKeeper's
+     *     event thread.
+     */
+    Mono<EnsembleConfig> getConfig();
+
+    /**
+     * The ensemble's configuration now and after each change (a dynamic reconfiguration): a latest-value stream, like
+     * {@link #watchData(String)}. It waits for a connection without a time limit, re-reads after a reconnection or a
+     * new session, and emits only configurations that differ from the one before. Every subscriber of a container
+     * shares one watch; a late subscriber receives the current configuration first.
+     *
+     * @return a stream that completes when the container closes; it fails only if the server refuses to read the
+     *     node. Signals on ZooKeeper's event thread (or the configured publish-on scheduler).
+     */
+    Flux<EnsembleConfig> watchConfig();
+
+    /**
+     * Changes the ensemble's membership incrementally (ZooKeeper's dynamic reconfiguration, through the admin
+     * handle): the servers in {@code joining} are added (or updated, for an id already there), the ids in
+     * {@code leaving} removed. The servers must have {@code reconfigEnabled=true}, and the session needs the super
+     * user or WRITE permission on {@code /zookeeper/config}. Not retried: after a connection loss the outcome is
+     * unknown, so read {@link #getConfig()}.
+     *
+     * @param joining server lines such as {@code server.4=10.0.0.4:2888:3888:participant;2181}; may be empty
+     * @param leaving ids of servers to remove; may be empty (but not both)
+     * @param fromVersion the {@link EnsembleConfig#version()} this change is based on, or {@code -1} for any: with a
+     *     version, the change fails if the configuration changed meanwhile
+     * @return the new configuration; fails with {@link NodeException.BadVersionException} if the configuration is
+     *     no longer at {@code fromVersion}, or a {@link NodeException} whose message says why the server refused: code
+     *     {@code RECONFIGDISABLED}, {@code UNIMPLEMENTED} (a standalone server), {@code NEWCONFIGNOQUORUM},
+     *     {@code RECONFIGINPROGRESS}, {@code BADARGUMENTS} or {@code NOAUTH}. Signals on ZooKeeper's event thread.
+     * @throws IllegalArgumentException if both lists are empty, a line is not one {@code server.N=...} entry, an id
+     *     is negative or {@code fromVersion} is below -1
+     * @throws NullPointerException if a list or an element is null
+     */
+    Mono<EnsembleConfig> reconfig(List<String> joining, List<Long> leaving, long fromVersion);
+
+    /**
+     * Replaces the ensemble's membership as a whole (non-incremental dynamic reconfiguration); otherwise as
+     * {@link #reconfig(List, List, long)}.
+     *
+     * @param members the new membership, one {@code server.N=...} line each
+     * @param fromVersion the version this change is based on, or {@code -1} for any
+     * @return the new configuration; fails as {@link #reconfig(List, List, long)} does
+     * @throws IllegalArgumentException if {@code members} is empty, a line is not one {@code server.N=...} entry or
+     *     {@code fromVersion} is below -1
+     * @throws NullPointerException if the list or an element is null
+     */
+    Mono<EnsembleConfig> reconfigMembers(List<String> members, long fromVersion);
+
+    /**
      * Creates a persistent node; its parent must exist.
      *
      * @param path the node, relative to the root

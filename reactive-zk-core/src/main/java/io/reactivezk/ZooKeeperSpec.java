@@ -1,7 +1,7 @@
 package io.reactivezk;
 
-import io.reactivezk.internal.SpecResolver;
-import io.reactivezk.internal.ZkPaths;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.session.SpecResolver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 /**
  * The container's core promises, checked against a ZooKeeper server that a subclass provides: {@link
@@ -276,6 +277,13 @@ abstract class ServerCompatibility {
         assertThat(zk.getDataAll(List.of("later/a/b", "later/none")).block(WAIT))
                 .extracting(NodeSnapshot::text)
                 .containsExactly("2", null);
+        assertThat(zk.getConfig().block(WAIT).members())
+                .as("a standalone server")
+                .isEmpty();
+        StepVerifier.create(zk.reconfig(List.of(), List.of(1L), -1))
+                .expectErrorSatisfies(
+                        e -> assertThat(e).isInstanceOf(NodeException.class).hasMessageStartingWith("reconfig: "))
+                .verify(WAIT);
     }
 
     @Test

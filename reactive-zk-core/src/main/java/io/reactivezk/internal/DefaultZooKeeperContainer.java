@@ -7,6 +7,7 @@ import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.CreateOptions;
 import io.reactivezk.DataValue;
+import io.reactivezk.EnsembleConfig;
 import io.reactivezk.Identity;
 import io.reactivezk.NodeException;
 import io.reactivezk.NodeSnapshot;
@@ -19,6 +20,19 @@ import io.reactivezk.ZooKeeperCall;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperSpec;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.codec.Json;
+import io.reactivezk.internal.codec.Payloads;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.operation.Calls;
+import io.reactivezk.internal.operation.Operations;
+import io.reactivezk.internal.session.Session;
+import io.reactivezk.internal.watch.ConfigWatch;
+import io.reactivezk.internal.watch.Watches;
+import io.reactivezk.internal.write.Advertisements;
+import io.reactivezk.internal.write.Claims;
+import io.reactivezk.internal.write.DefaultTransaction;
+import io.reactivezk.internal.write.Writes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +45,7 @@ import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -60,6 +75,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Advertisements advertisements;
     private final Runnable onClosed;
     private final Watches watches;
+    private final Flux<EnsembleConfig> configs;
 
     /** How many times {@link #update} reads and writes before it gives up on BADVERSION. */
     private static final int UPDATE_ATTEMPTS = 10;
@@ -89,6 +105,8 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations, new Claims());
         this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
+        this.configs = new ConfigWatch(session, operations::published)
+                .stream().replay(1).refCount();
         this.advertisements =
                 new Advertisements(name, session, payloads, writes, watches, options.acl(), this::relative);
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
@@ -334,6 +352,74 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         return execute(zk -> zk.whoAmI().stream()
                 .map(info -> new Identity(info.getAuthScheme(), info.getUser()))
                 .toList());
+    }
+
+    @Override
+    public Mono<EnsembleConfig> getConfig() {
+        return operations.run("getConfig", ZooDefs.CONFIG_NODE, true, zk -> Calls.getConfig(zk, null));
+    }
+
+    @Override
+    public Flux<EnsembleConfig> watchConfig() {
+        return configs;
+    }
+
+    @Override
+    public Mono<EnsembleConfig> reconfig(List<String> joining, List<Long> leaving, long fromVersion) {
+        Objects.requireNonNull(joining, "joining must not be null");
+        Objects.requireNonNull(leaving, "leaving must not be null");
+        if (joining.isEmpty() && leaving.isEmpty()) {
+            throw new IllegalArgumentException("reconfig: nothing to change (no joining and no leaving server)");
+        }
+        String joiningText = joining.isEmpty() ? null : serverList(joining);
+        String leavingText = leaving.isEmpty()
+                ? null
+                : String.join(",", leaving.stream().map(id -> serverId(id)).toList());
+        return reconfigure(joiningText, leavingText, null, fromVersion);
+    }
+
+    @Override
+    public Mono<EnsembleConfig> reconfigMembers(List<String> members, long fromVersion) {
+        Objects.requireNonNull(members, "members must not be null");
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("reconfigMembers: the new membership is empty");
+        }
+        return reconfigure(null, null, serverList(members), fromVersion);
+    }
+
+    private Mono<EnsembleConfig> reconfigure(
+            @Nullable String joining, @Nullable String leaving, @Nullable String members, long fromVersion) {
+        if (fromVersion < -1) {
+            throw new IllegalArgumentException(
+                    "reconfig: fromVersion must be a configuration version or -1, not " + fromVersion);
+        }
+        // Not retried: after a lost connection nobody knows whether the change was applied; read getConfig().
+        return operations.run(
+                "reconfig",
+                ZooDefs.CONFIG_NODE,
+                false,
+                zk -> Calls.reconfig(zk, joining, leaving, members, fromVersion));
+    }
+
+    /** {@code server.N=...} lines as ZooKeeper's comma-separated list, each checked. */
+    private static String serverList(List<String> servers) {
+        for (String server : servers) {
+            Objects.requireNonNull(server, "a server line must not be null");
+            if (!server.strip().startsWith("server.") || !server.contains("=") || server.contains(",")) {
+                throw new IllegalArgumentException("reconfig: '" + server
+                        + "' is not one server line of the form server.N=host:quorumPort:electionPort[:role];"
+                        + "[clientHost:]clientPort");
+            }
+        }
+        return String.join(",", servers.stream().map(String::strip).toList());
+    }
+
+    private static String serverId(@Nullable Long id) {
+        Objects.requireNonNull(id, "a leaving server id must not be null");
+        if (id < 0) {
+            throw new IllegalArgumentException("reconfig: a server id is not negative, got " + id);
+        }
+        return Long.toString(id);
     }
 
     /** A read of one node, retried after a connection loss, that completes empty when the node is missing. */

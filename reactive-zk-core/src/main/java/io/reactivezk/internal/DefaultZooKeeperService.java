@@ -6,6 +6,7 @@ import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperService;
 import io.reactivezk.ZooKeeperSpec;
+import io.reactivezk.internal.codec.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package io.reactivezk.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -427,7 +428,19 @@ public final class EmbeddedEnsemble implements AutoCloseable {
             try {
                 Files.createDirectories(dataDir);
                 Files.writeString(dataDir.resolve("myid"), Integer.toString(myid()), StandardCharsets.US_ASCII);
-                config.parseProperties(ensemble.configuration(this));
+                Properties properties = ensemble.configuration(this);
+                if (Boolean.parseBoolean(properties.getProperty("reconfigEnabled"))) {
+                    // Dynamic reconfiguration writes the membership to files next to the configuration file, so
+                    // ZooKeeper needs one: it moves the server lines to zoo.cfg.dynamic.<version> at the first
+                    // start. The file is written again at each start, with the ensemble's original membership.
+                    Path file = dataDir.resolve("zoo.cfg");
+                    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                        properties.store(out, "written by the reactive-zk testkit");
+                    }
+                    config.parse(file.toString());
+                } else {
+                    config.parseProperties(properties);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare ensemble member " + index + " in " + dataDir, e);
             } catch (QuorumPeerConfig.ConfigException e) {

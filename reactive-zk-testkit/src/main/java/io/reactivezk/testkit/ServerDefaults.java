@@ -10,6 +10,7 @@ import org.apache.zookeeper.util.ServiceUtils;
  *       JVM.
  *   <li>The admin HTTP server (Jetty on port 8080) is off: tests run many servers and need no HTTP console.
  *   <li>Extended node types are on, so TTL nodes can be created (a server-side switch in ZooKeeper).
+ *   <li>The {@link SuperUser} exists.
  * </ul>
  */
 final class ServerDefaults {
@@ -27,6 +28,7 @@ final class ServerDefaults {
         setIfAbsent("zookeeper.extendedTypesEnabled", "true");
         // Container nodes are reaped on a timer; check often so tests need not wait a minute.
         setIfAbsent("znode.container.checkIntervalMs", "500");
+        setIfAbsent("zookeeper.DigestAuthenticationProvider.superDigest", SuperUser.digest());
         applied = true;
     }
 

@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.write;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Map;
  * most recent {@link #CAPACITY} claims, which bounds its memory for containers that create without ever deleting
  * (persistent nodes); a retry that finds a node claimed longer ago than that may adopt it.
  */
-final class Claims {
+public final class Claims {
 
     /** How many claims are kept. */
     static final int CAPACITY = 100_000;

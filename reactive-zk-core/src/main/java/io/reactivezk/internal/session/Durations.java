@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.session;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.codec;
 
 import io.reactivezk.PayloadTooLargeException;
 import io.reactivezk.ZooKeeperOptions;
@@ -34,7 +34,7 @@ public final class Payloads {
     static final int REQUEST_OVERHEAD = 1024;
 
     /** Room kept per operation of a {@code multi} (its header, version, flags and ACL). */
-    static final int PER_OP_OVERHEAD = 128;
+    public static final int PER_OP_OVERHEAD = 128;
 
     private final JsonMapper mapper;
     /** The mapper's writer, refusing objects with nothing to write ({@code new Object()}, a class without properties). */
@@ -42,7 +42,7 @@ public final class Payloads {
 
     private final int maxBuffer;
 
-    Payloads(JsonMapper mapper, ZooKeeperOptions options) {
+    public Payloads(JsonMapper mapper, ZooKeeperOptions options) {
         this.mapper = mapper;
         this.writer = mapper.writer().with(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.maxBuffer = maxBuffer(options);

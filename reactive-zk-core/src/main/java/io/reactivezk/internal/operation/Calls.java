@@ -1,6 +1,10 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.operation;
 
+import io.reactivezk.EnsembleConfig;
 import io.reactivezk.NodeException;
+import io.reactivezk.ZooKeeperClientException;
+import io.reactivezk.internal.codec.Errors;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,7 +12,10 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -20,17 +27,17 @@ import reactor.core.publisher.MonoSink;
  * (on the handle's event thread) completes the {@code Mono}, and a failure becomes the matching exception from
  * {@link Errors}. No waiting for a connection, no retries, no timeout: {@link Operations} adds those.
  */
-final class Calls {
+public final class Calls {
 
     private Calls() {}
 
     /** A node's data and metadata. */
-    record NodeData(byte[] data, Stat stat) {}
+    public record NodeData(byte[] data, Stat stat) {}
 
     /** A created node's actual path (with its sequence number) and metadata. */
-    record Created(String path, Stat stat) {}
+    public record Created(String path, Stat stat) {}
 
-    static Mono<NodeData> getData(ZooKeeper zk, String path) {
+    public static Mono<NodeData> getData(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.getData(
                 path,
                 false,
@@ -42,7 +49,7 @@ final class Calls {
                 null));
     }
 
-    static Mono<List<String>> getChildren(ZooKeeper zk, String path) {
+    public static Mono<List<String>> getChildren(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.getChildren(
                 path,
                 false,
@@ -55,9 +62,9 @@ final class Calls {
     }
 
     /** A node's sorted child names and its own metadata. */
-    record Children(List<String> names, Stat stat) {}
+    public record Children(List<String> names, Stat stat) {}
 
-    static Mono<Children> getChildrenAndStat(ZooKeeper zk, String path) {
+    public static Mono<Children> getChildrenAndStat(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.getChildren(
                 path,
                 false,
@@ -70,9 +77,9 @@ final class Calls {
     }
 
     /** A node's ACL and metadata. */
-    record Acl(List<ACL> acl, Stat stat) {}
+    public record Acl(List<ACL> acl, Stat stat) {}
 
-    static Mono<Acl> getACL(ZooKeeper zk, String path) {
+    public static Mono<Acl> getACL(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.getACL(
                 path,
                 new Stat(),
@@ -84,7 +91,7 @@ final class Calls {
                 null));
     }
 
-    static Mono<Stat> setACL(ZooKeeper zk, String path, List<ACL> acl, int version) {
+    public static Mono<Stat> setACL(ZooKeeper zk, String path, List<ACL> acl, int version) {
         return Mono.create(sink -> zk.setACL(
                 path,
                 acl,
@@ -99,7 +106,7 @@ final class Calls {
                 null));
     }
 
-    static Mono<Void> sync(ZooKeeper zk, String path) {
+    public static Mono<Void> sync(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.sync(
                 path,
                 (rc, p, ctx) -> {
@@ -111,7 +118,7 @@ final class Calls {
     }
 
     /** The absolute paths of this session's ephemeral nodes that start with {@code prefix}, sorted. */
-    static Mono<List<String>> getEphemerals(ZooKeeper zk, String prefix) {
+    public static Mono<List<String>> getEphemerals(ZooKeeper zk, String prefix) {
         return Mono.create(sink -> zk.getEphemerals(
                 prefix,
                 (rc, ctx, paths) -> {
@@ -124,7 +131,7 @@ final class Calls {
                 null));
     }
 
-    static Mono<Integer> getAllChildrenNumber(ZooKeeper zk, String path) {
+    public static Mono<Integer> getAllChildrenNumber(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.getAllChildrenNumber(
                 path,
                 (rc, p, ctx, number) -> {
@@ -137,6 +144,78 @@ final class Calls {
                 null));
     }
 
+    /** The ensemble configuration; {@code watcher}, if given, is left on {@code /zookeeper/config}. */
+    public static Mono<EnsembleConfig> getConfig(ZooKeeper zk, @Nullable Watcher watcher) {
+        return Mono.create(sink -> zk.getConfig(
+                watcher,
+                (rc, p, ctx, data, stat) -> {
+                    if (ok(rc, sink, "getConfig", ZooDefs.CONFIG_NODE)) {
+                        config(sink, data);
+                    }
+                },
+                null));
+    }
+
+    /**
+     * A dynamic reconfiguration through the admin handle: incremental ({@code joining} and {@code leaving}) or
+     * non-incremental ({@code members}); the others are null. Completes with the new configuration.
+     */
+    public static Mono<EnsembleConfig> reconfig(
+            ZooKeeper zk,
+            @Nullable String joining,
+            @Nullable String leaving,
+            @Nullable String members,
+            long fromVersion) {
+        ZooKeeperAdmin admin = (ZooKeeperAdmin) zk;
+        return Mono.create(sink -> admin.reconfigure(
+                joining,
+                leaving,
+                members,
+                fromVersion,
+                (rc, p, ctx, data, stat) -> {
+                    if (rc == Code.OK.intValue()) {
+                        config(sink, data);
+                    } else {
+                        sink.error(reconfigFailure(Code.get(rc), fromVersion));
+                    }
+                },
+                null));
+    }
+
+    private static void config(MonoSink<EnsembleConfig> sink, byte @Nullable [] data) {
+        try {
+            sink.success(EnsembleConfig.parse(data == null ? "" : new String(data, StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            sink.error(e);
+        }
+    }
+
+    /** The reasons a server refuses a reconfiguration, in words; the server sends only the code. */
+    private static ZooKeeperClientException reconfigFailure(Code code, long fromVersion) {
+        String path = ZooDefs.CONFIG_NODE;
+        String reason = switch (code) {
+            case RECONFIGDISABLED -> "dynamic reconfiguration is disabled on the server (reconfigEnabled=false)";
+            case UNIMPLEMENTED -> "the server runs standalone; only an ensemble can be reconfigured";
+            case RECONFIGINPROGRESS -> "another reconfiguration is in progress; try again when it is done";
+            case NEWCONFIGNOQUORUM -> "no quorum of the new configuration is connected and in sync with the leader";
+            case BADARGUMENTS ->
+                "the server refused the server list (wrong format, a duplicate address, or too few voters)";
+            case NOAUTH -> "not allowed: reconfig needs the super user or WRITE on /zookeeper/config";
+            default -> null;
+        };
+        if (code == Code.BADVERSION) {
+            return new NodeException.BadVersionException(
+                    "reconfig: the configuration is no longer at version " + Long.toHexString(fromVersion),
+                    path,
+                    -1,
+                    null);
+        }
+        if (reason == null) {
+            return Errors.of(code, "reconfig", path);
+        }
+        return new NodeException("reconfig: " + reason + " (" + code + ")", code, path, null);
+    }
+
     /** An operation the server does not know: it is older than ZooKeeper 3.6. */
     private static NodeException unimplemented(String operation, String path) {
         return new NodeException(
@@ -147,7 +226,7 @@ final class Calls {
     }
 
     /** ZooKeeper's child names (in no particular order, possibly null) as a sorted, unmodifiable list. */
-    static List<String> sorted(@Nullable List<String> children) {
+    public static List<String> sorted(@Nullable List<String> children) {
         if (children == null || children.isEmpty()) {
             return List.of();
         }
@@ -157,7 +236,7 @@ final class Calls {
     }
 
     /** Completes with the node's {@link Stat}, or empty when it does not exist. */
-    static Mono<Stat> exists(ZooKeeper zk, String path) {
+    public static Mono<Stat> exists(ZooKeeper zk, String path) {
         return Mono.create(sink -> zk.exists(
                 path,
                 false,
@@ -171,7 +250,8 @@ final class Calls {
                 null));
     }
 
-    static Mono<Created> create(ZooKeeper zk, String path, byte[] data, List<ACL> acl, CreateMode mode, long ttl) {
+    public static Mono<Created> create(
+            ZooKeeper zk, String path, byte[] data, List<ACL> acl, CreateMode mode, long ttl) {
         return Mono.create(sink -> zk.create(
                 path,
                 data,
@@ -193,7 +273,7 @@ final class Calls {
                 ttl));
     }
 
-    static Mono<Stat> setData(ZooKeeper zk, String path, byte[] data, int version) {
+    public static Mono<Stat> setData(ZooKeeper zk, String path, byte[] data, int version) {
         return Mono.create(sink -> zk.setData(
                 path,
                 data,
@@ -208,7 +288,7 @@ final class Calls {
                 null));
     }
 
-    static Mono<Void> delete(ZooKeeper zk, String path, int version) {
+    public static Mono<Void> delete(ZooKeeper zk, String path, int version) {
         return Mono.create(sink -> zk.delete(
                 path,
                 version,
@@ -223,7 +303,7 @@ final class Calls {
     }
 
     /** Completes with every op's result on success; on failure, fails naming the first op that failed. */
-    static Mono<List<OpResult>> multi(ZooKeeper zk, List<Op> ops, List<Integer> expectedVersions) {
+    public static Mono<List<OpResult>> multi(ZooKeeper zk, List<Op> ops, List<Integer> expectedVersions) {
         return Mono.create(sink -> zk.multi(
                 ops,
                 (rc, p, ctx, results) -> {
@@ -237,7 +317,7 @@ final class Calls {
     }
 
     /** A read {@code multi}: one result per op, an {@code ErrorResult} for each op that failed. */
-    static Mono<List<OpResult>> multiRead(ZooKeeper zk, List<Op> reads) {
+    public static Mono<List<OpResult>> multiRead(ZooKeeper zk, List<Op> reads) {
         String first = reads.get(0).getPath();
         return Mono.create(sink -> zk.multi(
                 reads,

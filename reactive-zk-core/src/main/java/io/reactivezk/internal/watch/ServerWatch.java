@@ -1,8 +1,9 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.NodeException;
+import io.reactivezk.internal.codec.Errors;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;

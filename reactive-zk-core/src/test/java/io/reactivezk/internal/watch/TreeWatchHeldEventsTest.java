@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

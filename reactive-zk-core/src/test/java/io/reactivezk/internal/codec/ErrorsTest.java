@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

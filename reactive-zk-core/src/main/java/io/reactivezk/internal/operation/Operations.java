@@ -1,7 +1,9 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.operation;
 
 import io.reactivezk.OperationTimeoutException;
 import io.reactivezk.ZooKeeperOptions;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.session.Session;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -19,7 +21,7 @@ public final class Operations {
     private final Session session;
     private final ZooKeeperOptions options;
 
-    Operations(Session session, ZooKeeperOptions options) {
+    public Operations(Session session, ZooKeeperOptions options) {
         this.session = session;
         this.options = options;
     }

@@ -1,10 +1,12 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.session;
 
 import io.reactivezk.ClientClosedException;
 import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.ZooKeeperSpec;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.codec.ZkPaths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,7 +42,7 @@ import reactor.core.scheduler.Scheduler;
  * order, and never made while holding the lock. Nothing here blocks on ZooKeeper's event thread: handle creation and
  * closing run on the service's session scheduler, apart from the application's blocking work.
  */
-final class Session {
+public final class Session {
 
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
@@ -68,7 +71,7 @@ final class Session {
     private long epochs;
     private int quickFailures;
 
-    Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler lifecycle, Runnable onClosed) {
+    public Session(String name, ZooKeeperSpec spec, ZooKeeperOptions options, Scheduler lifecycle, Runnable onClosed) {
         this.name = name;
         this.onClosed = onClosed;
         this.spec = spec;
@@ -80,25 +83,25 @@ final class Session {
     }
 
     /** Opens the first session in the background. */
-    void start() {
+    public void start() {
         scheduleOpen(Duration.ZERO);
     }
 
-    ConnectionEvent current() {
+    public ConnectionEvent current() {
         return current;
     }
 
-    Flux<ConnectionEvent> events() {
+    public Flux<ConnectionEvent> events() {
         return events.asFlux();
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closeRequested;
     }
 
     /** The current raw handle, whatever its state, or null before the first one exists or after close. */
     @Nullable
-    ZooKeeper zooKeeper() {
+    public ZooKeeper zooKeeper() {
         Handle h = handle;
         return h == null ? null : h.zk;
     }
@@ -107,7 +110,7 @@ final class Session {
      * Emits the handle of the current session once the container is CONNECTED (at once if it is), or fails with
      * {@link ClientClosedException} if the container is or becomes closed. Never times out by itself.
      */
-    Mono<ZooKeeper> connected() {
+    public Mono<ZooKeeper> connected() {
         return Mono.defer(() -> {
             if (closeRequested) {
                 return Mono.error(closedError());
@@ -133,7 +136,7 @@ final class Session {
         return h.zk;
     }
 
-    ClientClosedException closedError() {
+    public ClientClosedException closedError() {
         return new ClientClosedException("ZooKeeper container '" + name + "' is closed");
     }
 
@@ -141,13 +144,13 @@ final class Session {
      * Starts closing now: closes the session on the server (its ephemeral nodes vanish), emits a final LOST unless
      * already LOST, and completes the event stream. Idempotent: every call returns the same completion.
      */
-    Mono<Void> closeNow() {
+    public Mono<Void> closeNow() {
         startClose();
         return closed.asMono();
     }
 
     /** Emits the current CONNECTED event, or the next one; fails if the container is or becomes closed. */
-    Mono<ConnectionEvent> connectedEvent() {
+    public Mono<ConnectionEvent> connectedEvent() {
         return Mono.defer(() -> {
             if (closeRequested) {
                 return Mono.error(closedError());
@@ -234,7 +237,8 @@ final class Session {
         }
         ZooKeeper zk;
         try {
-            zk = new ZooKeeper(
+            // The admin handle is a ZooKeeper handle that can also reconfigure the ensemble.
+            zk = new ZooKeeperAdmin(
                     spec.connectString(),
                     (int) spec.sessionTimeout().toMillis(),
                     h,
@@ -332,7 +336,7 @@ final class Session {
      * disconnection signal. It is the current handle's if it arrives on that handle's event thread, where it is in
      * order with the handle's other events.
      */
-    void onWatcherEvent(WatchedEvent event) {
+    public void onWatcherEvent(WatchedEvent event) {
         if (event.getState() != Watcher.Event.KeeperState.Disconnected) {
             return;
         }

@@ -1,6 +1,7 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.operation;
 
 import io.reactivezk.ZooKeeperClientException;
+import io.reactivezk.internal.codec.Errors;
 import java.util.List;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;

@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.write;
 
 import io.reactivezk.Advertisement;
 import io.reactivezk.ClientClosedException;
@@ -6,6 +6,12 @@ import io.reactivezk.ConnectionEvent;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.NodeException;
 import io.reactivezk.NodeSnapshot;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.codec.Payloads;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.operation.Calls;
+import io.reactivezk.internal.session.Session;
+import io.reactivezk.internal.watch.Watches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +53,7 @@ import reactor.util.retry.Retry;
  * for and is not retried until the next trigger; an advertisement whose node was never created is then forgotten, so
  * nothing is left to withdraw.
  */
-final class Advertisements {
+public final class Advertisements {
 
     private static final Logger log = LoggerFactory.getLogger(Advertisements.class);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
@@ -64,7 +70,7 @@ final class Advertisements {
     private final Map<String, Ad> byPath = new ConcurrentHashMap<>();
     private final Disposable connections;
 
-    Advertisements(
+    public Advertisements(
             String container,
             Session session,
             Payloads payloads,
@@ -84,7 +90,7 @@ final class Advertisements {
     }
 
     /** Registers (or updates) the advertisement at {@code prefix} when subscribed; emits it once its node exists. */
-    Mono<Advertisement> advertise(String prefix, byte[] data) {
+    public Mono<Advertisement> advertise(String prefix, byte[] data) {
         return Mono.defer(() -> {
             if (session.isClosed()) {
                 return Mono.error(session.closedError());
@@ -101,12 +107,12 @@ final class Advertisements {
     }
 
     /** The live advertisement made with {@code prefix}, if any. */
-    Optional<Advertisement> find(String prefix) {
+    public Optional<Advertisement> find(String prefix) {
         return Optional.ofNullable(byPath.get(prefix));
     }
 
     /** Stops every worker; the session's close then removes the nodes with it. */
-    void close() {
+    public void close() {
         connections.dispose();
         for (Ad ad : byPath.values()) {
             ad.stop();

@@ -1,8 +1,9 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.session;
 
 import io.reactivezk.ZooKeeperConfig;
 import io.reactivezk.ZooKeeperConfigurationException;
 import io.reactivezk.ZooKeeperSpec;
+import io.reactivezk.internal.codec.ZkPaths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

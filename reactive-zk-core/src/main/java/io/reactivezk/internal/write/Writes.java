@@ -1,7 +1,10 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.write;
 
 import io.reactivezk.CreateOptions;
 import io.reactivezk.NodeException;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.operation.Calls;
+import io.reactivezk.internal.operation.Operations;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +30,7 @@ import reactor.core.publisher.Mono;
  *   <li>A delete of a missing node succeeds, so retrying one is safe.
  * </ul>
  */
-final class Writes {
+public final class Writes {
 
     /** How often a create re-creates parents that a concurrent delete removed in between. */
     private static final int PARENT_ATTEMPTS = 3;
@@ -35,12 +38,12 @@ final class Writes {
     private final Operations operations;
     private final Claims claims;
 
-    Writes(Operations operations, Claims claims) {
+    public Writes(Operations operations, Claims claims) {
         this.operations = operations;
         this.claims = claims;
     }
 
-    Mono<Calls.Created> create(String path, byte[] data, CreateOptions options) {
+    public Mono<Calls.Created> create(String path, byte[] data, CreateOptions options) {
         CreateMode mode = options.mode();
         boolean retryable = !(mode.isSequential() && !mode.isEphemeral());
         return operations.runAttempts("create", path, retryable, (zk, attempt) -> {
@@ -145,7 +148,7 @@ final class Writes {
         return true;
     }
 
-    Mono<Stat> setData(String path, byte[] data, int expectedVersion) {
+    public Mono<Stat> setData(String path, byte[] data, int expectedVersion) {
         return operations.runAttempts("setData", path, true, (zk, attempt) -> {
             Mono<Stat> set = Calls.setData(zk, path, data, expectedVersion);
             if (attempt == 0 || expectedVersion < 0) {
@@ -161,7 +164,7 @@ final class Writes {
         });
     }
 
-    Mono<Void> delete(String path, int expectedVersion) {
+    public Mono<Void> delete(String path, int expectedVersion) {
         return operations.run(
                 "delete",
                 path,
@@ -171,22 +174,25 @@ final class Writes {
                         .doOnSuccess(done -> claims.release(path)));
     }
 
-    Mono<Void> deleteRecursive(String path) {
+    public Mono<Void> deleteRecursive(String path) {
         return operations.run("deleteRecursive", path, true, zk -> deleteTree(zk, path, PARENT_ATTEMPTS));
     }
 
-    private static Mono<Void> deleteTree(ZooKeeper zk, String path, int attempts) {
+    private Mono<Void> deleteTree(ZooKeeper zk, String path, int attempts) {
+        Mono<Void> self = ZkPaths.ROOT.equals(path)
+                ? Mono.empty()
+                : Calls.delete(zk, path, -1).doOnSuccess(deleted -> claims.release(path));
         return Calls.getChildren(zk, path)
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(child -> deleteTree(zk, ZkPaths.child(path, child), attempts))
-                .then(ZkPaths.ROOT.equals(path) ? Mono.empty() : Calls.delete(zk, path, -1))
+                .then(self)
                 .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
                 .onErrorResume(
                         e -> e instanceof NodeException.NotEmptyException && attempts > 1,
                         e -> deleteTree(zk, path, attempts - 1));
     }
 
-    Mono<Stat> upsert(String path, byte[] data, CreateOptions options) {
+    public Mono<Stat> upsert(String path, byte[] data, CreateOptions options) {
         return operations.run(
                 "upsert",
                 path,
@@ -201,7 +207,7 @@ final class Writes {
                                                 raced -> Calls.setData(zk, path, data, -1))));
     }
 
-    Mono<Void> ensurePath(String path, CreateOptions options) {
+    public Mono<Void> ensurePath(String path, CreateOptions options) {
         return operations.run(
                 "ensurePath",
                 path,

@@ -1,6 +1,9 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import io.reactivezk.TreeEvent;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.operation.Calls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.codec;
 
 import io.reactivezk.DataFormatException;
 import org.jspecify.annotations.Nullable;

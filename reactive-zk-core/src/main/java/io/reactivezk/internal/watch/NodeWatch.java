@@ -1,7 +1,9 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import io.reactivezk.ChildrenSnapshot;
 import io.reactivezk.NodeSnapshot;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.operation.Calls;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

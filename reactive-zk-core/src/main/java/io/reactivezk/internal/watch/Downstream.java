@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import io.reactivezk.TreeEvent;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.watch;
 
 import io.reactivezk.ChildrenSnapshot;
 import io.reactivezk.DataFormatException;
@@ -6,6 +6,10 @@ import io.reactivezk.DataValue;
 import io.reactivezk.NodeSnapshot;
 import io.reactivezk.TreeEvent;
 import io.reactivezk.UndecodableData;
+import io.reactivezk.internal.codec.Errors;
+import io.reactivezk.internal.codec.Json;
+import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.session.Session;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.zookeeper.AddWatchMode;
@@ -54,7 +58,7 @@ import reactor.core.scheduler.Scheduler;
  *       one does (the server's single watch on that path serves it).
  * </ul>
  */
-final class Watches {
+public final class Watches {
 
     private static final Logger log = LoggerFactory.getLogger(Watches.class);
 
@@ -76,7 +80,7 @@ final class Watches {
      */
     private @Nullable Boolean typedRemoval;
 
-    Watches(String name, String root, Session session, Json json, @Nullable Scheduler publishOn) {
+    public Watches(String name, String root, Session session, Json json, @Nullable Scheduler publishOn) {
         this.name = name;
         this.root = root;
         this.session = session;
@@ -99,7 +103,7 @@ final class Watches {
 
     // ---- streams ----
 
-    Flux<NodeSnapshot> data(String absolute) {
+    public Flux<NodeSnapshot> data(String absolute) {
         return Flux.<NodeSnapshot>from(subscriber -> {
             CoreSubscriber<? super NodeSnapshot> actual = Operators.toCoreSubscriber(subscriber);
             subscribe(
@@ -110,7 +114,7 @@ final class Watches {
         });
     }
 
-    <T> Flux<DataValue<T>> data(String absolute, Class<T> type, UndecodableData undecodable) {
+    public <T> Flux<DataValue<T>> data(String absolute, Class<T> type, UndecodableData undecodable) {
         return data(absolute).handle((snapshot, sink) -> {
             if (!snapshot.exists()) {
                 sink.next(new DataValue<>(snapshot, null, null));
@@ -129,7 +133,7 @@ final class Watches {
         });
     }
 
-    Flux<ChildrenSnapshot> children(String absolute) {
+    public Flux<ChildrenSnapshot> children(String absolute) {
         return Flux.<ChildrenSnapshot>from(subscriber -> {
             CoreSubscriber<? super ChildrenSnapshot> actual = Operators.toCoreSubscriber(subscriber);
             subscribe(
@@ -140,7 +144,7 @@ final class Watches {
         });
     }
 
-    Flux<TreeEvent> tree(String absolute, int bufferSize) {
+    public Flux<TreeEvent> tree(String absolute, int bufferSize) {
         return Flux.<TreeEvent>from(subscriber -> {
             CoreSubscriber<? super TreeEvent> actual = Operators.toCoreSubscriber(subscriber);
             subscribe(

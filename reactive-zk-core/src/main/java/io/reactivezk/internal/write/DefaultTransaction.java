@@ -1,7 +1,10 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.write;
 
 import io.reactivezk.CreateOptions;
 import io.reactivezk.Transaction;
+import io.reactivezk.internal.codec.Payloads;
+import io.reactivezk.internal.operation.Calls;
+import io.reactivezk.internal.operation.Operations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +14,7 @@ import org.apache.zookeeper.OpResult;
 import reactor.core.publisher.Mono;
 
 /** Collects checked operations and sends them as one {@code multi}. */
-final class DefaultTransaction implements Transaction {
+public final class DefaultTransaction implements Transaction {
 
     private final Function<String, String> resolve;
     private final Function<String, String> relativize;
@@ -21,7 +24,7 @@ final class DefaultTransaction implements Transaction {
     private final List<Integer> expectedVersions = new ArrayList<>();
     private int payloadBytes;
 
-    DefaultTransaction(
+    public DefaultTransaction(
             Function<String, String> resolve,
             Function<String, String> relativize,
             Payloads payloads,

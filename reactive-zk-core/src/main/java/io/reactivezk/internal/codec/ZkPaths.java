@@ -1,4 +1,4 @@
-package io.reactivezk.internal;
+package io.reactivezk.internal.codec;
 
 import java.util.ArrayList;
 import java.util.List;
