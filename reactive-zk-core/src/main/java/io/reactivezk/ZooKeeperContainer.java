@@ -313,7 +313,8 @@ public interface ZooKeeperContainer extends AutoCloseable {
      * credentials took effect. ZooKeeper offers it only as a blocking call, so it runs on the blocking scheduler.
      *
      * @return the identities, such as {@code ip 127.0.0.1} and {@code digest alice}; fails after the operation timeout
-     *     if the container is not connected. Signals on the blocking scheduler.
+     *     if the container is not connected, or with a {@link NodeException} of code {@code UNIMPLEMENTED} naming the
+     *     needed version on older servers. Signals on the blocking scheduler.
      */
     Mono<List<Identity>> whoAmI();
 

@@ -4,6 +4,7 @@ import io.reactivezk.Advertisement;
 import io.reactivezk.ChildrenSnapshot;
 import io.reactivezk.ClientClosedException;
 import io.reactivezk.ConnectionEvent;
+import io.reactivezk.ConnectionLossException;
 import io.reactivezk.ConnectionState;
 import io.reactivezk.CreateOptions;
 import io.reactivezk.DataValue;
@@ -48,6 +49,7 @@ import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -349,9 +351,24 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<List<Identity>> whoAmI() {
         // ZooKeeper has whoAmI only as a synchronous call: it runs on the blocking scheduler.
-        return execute(zk -> zk.whoAmI().stream()
-                .map(info -> new Identity(info.getAuthScheme(), info.getUser()))
-                .toList());
+        return execute(zk -> {
+            // ZooKeeper's whoAmI ignores the reply's error code and answers null when the request failed.
+            List<ClientInfo> infos = zk.whoAmI();
+            if (infos == null) {
+                if (zk.getState().isConnected()) {
+                    throw new NodeException(
+                            "whoAmI: the server does not know this operation (ZooKeeper 3.7 or later is needed)",
+                            KeeperException.Code.UNIMPLEMENTED,
+                            "/",
+                            null);
+                }
+                throw new ConnectionLossException(
+                        "whoAmI: connection to ZooKeeper lost before the reply arrived", null);
+            }
+            return infos.stream()
+                    .map(info -> new Identity(info.getAuthScheme(), info.getUser()))
+                    .toList();
+        });
     }
 
     @Override
