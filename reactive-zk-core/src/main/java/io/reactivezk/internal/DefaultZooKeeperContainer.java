@@ -79,6 +79,9 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Watches watches;
     private final Flux<EnsembleConfig> configs;
 
+    /** {@link #relative(String)} as a function, made once: creates name their result with it. */
+    private final UnaryOperator<String> relativize = this::relative;
+
     /** How many times {@link #update} reads and writes before it gives up on BADVERSION. */
     private static final int UPDATE_ATTEMPTS = 10;
 
@@ -150,7 +153,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<List<String>> getChildren(String path) {
         String absolute = resolvePath(path);
-        return read("getChildren", absolute, zk -> Calls.getChildren(zk, absolute));
+        return operations.call("getChildren", absolute, true, Calls.childrenOrEmpty(absolute));
     }
 
     @Override
@@ -177,13 +180,13 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     }
 
     private Mono<byte[]> rawData(String absolute) {
-        return read("getData", absolute, zk -> Calls.getData(zk, absolute).map(Calls.NodeData::data));
+        return operations.call("getData", absolute, true, Calls.dataOrEmpty(absolute));
     }
 
     @Override
     public Mono<Stat> exists(String path) {
         String absolute = resolvePath(path);
-        return operations.run("exists", absolute, true, zk -> Calls.exists(zk, absolute));
+        return operations.call("exists", absolute, true, Calls.statOrEmpty(absolute));
     }
 
     @Override
@@ -458,7 +461,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         Objects.requireNonNull(options, "options must not be null");
         String absolute = resolvePath(path);
         byte[] bytes = payloads.encode(data, absolute);
-        return writes.create(absolute, bytes, options).map(created -> relative(created.path()));
+        return writes.create(absolute, bytes, options, relativize);
     }
 
     @Override

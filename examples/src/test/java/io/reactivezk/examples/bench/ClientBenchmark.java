@@ -283,7 +283,8 @@ public final class ClientBenchmark {
                         + " (its work counts against the client's CPU and allocation)");
                 return new Server(embedded.connectString(), embedded::close);
             }
-            ForkedZooKeeper forked = ForkedZooKeeper.create(serverJars());
+            // No fsync per write: the run measures clients, and a disk's latency would only add noise to all three.
+            ForkedZooKeeper forked = ForkedZooKeeper.create(serverJars()).withConfig("forceSync", "no");
             forked.start();
             log.println("server: ZooKeeper " + forked.version() + " in its own JVM on " + forked.connectString());
             return new Server(forked.connectString(), forked::close);

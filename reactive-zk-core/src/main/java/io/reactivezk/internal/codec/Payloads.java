@@ -80,7 +80,9 @@ public final class Payloads {
      * @throws PayloadTooLargeException if the bytes would not fit in a request
      */
     public byte[] encode(Object value, String absolutePath) {
-        Objects.requireNonNull(value, () -> "data for " + absolutePath + " must not be null");
+        if (value == null) {
+            throw new NullPointerException("data for " + absolutePath + " must not be null");
+        }
         byte[] bytes;
         if (value instanceof byte[] raw) {
             bytes = raw;

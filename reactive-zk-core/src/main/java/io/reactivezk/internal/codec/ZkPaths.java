@@ -79,8 +79,15 @@ public final class ZkPaths {
             throw new IllegalArgumentException("path must not contain empty segments: " + show(relativePath));
         }
         checkSegments(relativePath, from, to, relativePath);
-        String relative = relativePath.substring(from, to);
-        return child(root, relative);
+        // One string for the result, and none in between: this runs for every operation.
+        boolean whole = to == relativePath.length();
+        if (root.equals(ROOT)) {
+            return from == 1 && whole ? relativePath : ROOT + relativePath.substring(from, to);
+        }
+        if (whole) {
+            return from == 1 ? root.concat(relativePath) : root + "/" + relativePath;
+        }
+        return root + "/" + relativePath.substring(from, to);
     }
 
     /**

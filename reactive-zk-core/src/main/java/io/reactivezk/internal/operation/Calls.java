@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.zookeeper.AsyncCallback.ChildrenCallback;
+import org.apache.zookeeper.AsyncCallback.DataCallback;
+import org.apache.zookeeper.AsyncCallback.StatCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
@@ -216,6 +219,89 @@ public final class Calls {
         return new NodeException("reconfig: " + reason + " (" + code + ")", code, path, null);
     }
 
+    // ---- requests for the fast path (Operations.call): shared callbacks, the Reply as the context ----
+
+    private static final byte[] NO_DATA = new byte[0];
+
+    @SuppressWarnings("unchecked")
+    private static <T> Reply<T> reply(Object ctx) {
+        return (Reply<T>) ctx;
+    }
+
+    private static final DataCallback DATA_OR_EMPTY = (rc, path, ctx, data, stat) -> {
+        if (rc == Code.OK.intValue()) {
+            Calls.<byte[]>reply(ctx).success(data == null ? NO_DATA : data);
+        } else if (rc == Code.NONODE.intValue()) {
+            reply(ctx).success(null);
+        } else {
+            reply(ctx).failure(Errors.of(Code.get(rc), "getData", path));
+        }
+    };
+
+    private static final ChildrenCallback CHILDREN_OR_EMPTY = (rc, path, ctx, children) -> {
+        if (rc == Code.OK.intValue()) {
+            Calls.<List<String>>reply(ctx).success(sorted(children));
+        } else if (rc == Code.NONODE.intValue()) {
+            reply(ctx).success(null);
+        } else {
+            reply(ctx).failure(Errors.of(Code.get(rc), "getChildren", path));
+        }
+    };
+
+    private static final StatCallback STAT_OR_EMPTY = (rc, path, ctx, stat) -> {
+        if (rc == Code.OK.intValue()) {
+            Calls.<Stat>reply(ctx).success(stat);
+        } else if (rc == Code.NONODE.intValue()) {
+            reply(ctx).success(null);
+        } else {
+            reply(ctx).failure(Errors.of(Code.get(rc), "exists", path));
+        }
+    };
+
+    /** A node's data, or nothing if it does not exist. */
+    public static Call<byte[]> dataOrEmpty(String path) {
+        return (zk, reply) -> zk.getData(path, false, DATA_OR_EMPTY, reply);
+    }
+
+    /** A node's sorted child names, or nothing if it does not exist. */
+    public static Call<List<String>> childrenOrEmpty(String path) {
+        return (zk, reply) -> zk.getChildren(path, false, CHILDREN_OR_EMPTY, reply);
+    }
+
+    /** A node's {@link Stat}, or nothing if it does not exist. */
+    public static Call<Stat> statOrEmpty(String path) {
+        return (zk, reply) -> zk.exists(path, false, STAT_OR_EMPTY, reply);
+    }
+
+    /** A call as a cold {@code Mono} on one handle: issued at subscription, completed by the reply. */
+    public static <T> Mono<T> mono(ZooKeeper zk, Call<T> call) {
+        return Mono.create(sink -> call.issue(zk, new Reply<T>() {
+            @Override
+            public void success(@Nullable T value) {
+                if (value == null) {
+                    sink.success();
+                } else {
+                    sink.success(value);
+                }
+            }
+
+            @Override
+            public void failure(ZooKeeperClientException error) {
+                sink.error(error);
+            }
+
+            @Override
+            public void again() {
+                sink.error(new IllegalStateException("a request of the general path answered 'again'"));
+            }
+
+            @Override
+            public long sessionId() {
+                return zk.getSessionId();
+            }
+        }));
+    }
+
     /** An operation the server does not know: it is older than ZooKeeper 3.6. */
     private static NodeException unimplemented(String operation, String path) {
         return new NodeException(
@@ -258,19 +344,27 @@ public final class Calls {
                 acl,
                 mode,
                 (rc, p, ctx, name, stat) -> {
-                    if (mode.isTTL() && Code.get(rc) == Code.UNIMPLEMENTED) {
-                        sink.error(new NodeException(
-                                "create " + path + " with a TTL: the server does not accept TTL nodes (they need"
-                                        + " zookeeper.extendedTypesEnabled=true on every server)",
-                                Code.UNIMPLEMENTED,
-                                path,
-                                null));
-                    } else if (ok(rc, sink, "create", path)) {
+                    if (rc == Code.OK.intValue()) {
                         sink.success(new Created(name, stat));
+                    } else {
+                        sink.error(createFailure(Code.get(rc), path, mode));
                     }
                 },
                 null,
                 ttl));
+    }
+
+    /** Why a create failed; a TTL create on a server without extended types says what the server needs. */
+    public static ZooKeeperClientException createFailure(Code code, String path, CreateMode mode) {
+        if (mode.isTTL() && code == Code.UNIMPLEMENTED) {
+            return new NodeException(
+                    "create " + path + " with a TTL: the server does not accept TTL nodes (they need"
+                            + " zookeeper.extendedTypesEnabled=true on every server)",
+                    Code.UNIMPLEMENTED,
+                    path,
+                    null);
+        }
+        return Errors.of(code, "create", path);
     }
 
     public static Mono<Stat> setData(ZooKeeper zk, String path, byte[] data, int version) {

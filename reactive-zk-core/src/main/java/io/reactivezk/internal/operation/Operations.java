@@ -4,11 +4,15 @@ import io.reactivezk.OperationTimeoutException;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.internal.codec.Errors;
 import io.reactivezk.internal.session.Session;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.zookeeper.ZooKeeper;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -18,12 +22,102 @@ import reactor.util.retry.Retry;
  */
 public final class Operations {
 
+    /** How often the deadline sweep runs, at most: a fraction of the operation timeout, within these bounds. */
+    private static final long MIN_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private static final long MAX_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Session session;
     private final ZooKeeperOptions options;
+    private final long timeoutNanos;
+
+    /** One immutable retry spec for every operation of the container; null when retries are off. */
+    private final @Nullable Retry retry;
+
+    private final Deadlines deadlines;
 
     public Operations(Session session, ZooKeeperOptions options) {
         this.session = session;
         this.options = options;
+        this.timeoutNanos = options.operationTimeout().toNanos();
+        this.retry = options.maxRetries() > 0
+                ? Retry.backoff(options.maxRetries(), options.retryMinBackoff())
+                        .maxBackoff(options.retryMaxBackoff())
+                        .filter(Errors::isTransient)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure())
+                : null;
+        long period = Math.max(MIN_SWEEP_NANOS, Math.min(MAX_SWEEP_NANOS, timeoutNanos / 20));
+        this.deadlines = new Deadlines(Schedulers.parallel(), period);
+    }
+
+    /**
+     * An operation whose success path costs no more than the request itself (see {@link OperationMono}): the request
+     * goes out at subscription when the container is connected, and everything else (waiting for CONNECTED, retries,
+     * the timeout) is paid only when needed. The same call is repeated on a retry.
+     *
+     * @param operation the operation's name, for errors
+     * @param path the absolute path, for errors
+     * @param retryable whether repeating the call after a transient failure is safe
+     * @param call the request
+     * @param <T> the result type
+     * @return a cold {@code Mono}
+     */
+    public <T> Mono<T> call(String operation, String path, boolean retryable, Call<T> call) {
+        return call(operation, path, retryable, call, (zk, attempt) -> Calls.mono(zk, call));
+    }
+
+    /**
+     * Like {@link #call(String, String, boolean, Call)}, with the attempts after the first (or all of them, when the
+     * container is not connected at subscription) built by {@code attempts}, which is told the attempt number: a
+     * retried write can first check whether its earlier attempt already succeeded.
+     *
+     * @param operation the operation's name, for errors
+     * @param path the absolute path, for errors
+     * @param retryable whether repeating the call after a transient failure is safe
+     * @param first the first attempt's request, on a connected handle
+     * @param attempts builds attempt {@code n} (0 if the first request could not be sent) on a connected handle
+     * @param <T> the result type
+     * @return a cold {@code Mono}
+     */
+    public <T> Mono<T> call(
+            String operation,
+            String path,
+            boolean retryable,
+            Call<T> first,
+            BiFunction<ZooKeeper, Integer, Mono<T>> attempts) {
+        return published(new OperationMono<>(this, operation, path, retryable, first, attempts));
+    }
+
+    /** The general chain, from attempt {@code fromAttempt}, with what is left of the operation timeout. */
+    <T> Mono<T> slow(
+            String operation,
+            String path,
+            boolean retryable,
+            BiFunction<ZooKeeper, Integer, Mono<T>> attempts,
+            int fromAttempt,
+            long remainingNanos) {
+        return Mono.defer(() -> {
+            AtomicInteger next = new AtomicInteger(fromAttempt);
+            Mono<T> attempt = session.connected().flatMap(zk -> attempts.apply(zk, next.getAndIncrement()));
+            if (retryable && retry != null) {
+                attempt = attempt.retryWhen(retry);
+            }
+            return attempt.timeout(
+                    Duration.ofNanos(Math.max(0, remainingNanos)), Mono.error(() -> timeout(operation, path)));
+        });
+    }
+
+    @Nullable
+    ZooKeeper readyHandle() {
+        return session.readyNow();
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    Deadlines deadlines() {
+        return deadlines;
     }
 
     /**
@@ -72,11 +166,8 @@ public final class Operations {
      */
     public <T> Mono<T> policies(String operation, String path, boolean retryable, Mono<T> attempt) {
         Mono<T> guarded = attempt;
-        if (retryable && options.maxRetries() > 0) {
-            guarded = guarded.retryWhen(Retry.backoff(options.maxRetries(), options.retryMinBackoff())
-                    .maxBackoff(options.retryMaxBackoff())
-                    .filter(Errors::isTransient)
-                    .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+        if (retryable && retry != null) {
+            guarded = guarded.retryWhen(retry);
         }
         guarded = guarded.timeout(options.operationTimeout(), Mono.error(() -> timeout(operation, path)));
         return published(guarded);
@@ -111,7 +202,7 @@ public final class Operations {
         return options.publishOn() == null ? result : result.publishOn(options.publishOn());
     }
 
-    private OperationTimeoutException timeout(String operation, String path) {
+    OperationTimeoutException timeout(String operation, String path) {
         return new OperationTimeoutException(
                 operation + " " + path + " did not complete within " + options.operationTimeout()
                         + "; the container is " + session.current().state(),

@@ -127,6 +127,14 @@ public final class Session {
         });
     }
 
+    /**
+     * The handle of the current session if the container is CONNECTED now, else null: the fast path of an operation,
+     * which then needs neither a subscription to the state stream nor an allocation.
+     */
+    public @Nullable ZooKeeper readyNow() {
+        return closeRequested ? null : readyHandle(current);
+    }
+
     /** The handle if {@code event} is CONNECTED and still describes the current session. */
     private @Nullable ZooKeeper readyHandle(ConnectionEvent event) {
         Handle h = handle;

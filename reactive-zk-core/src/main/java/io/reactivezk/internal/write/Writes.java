@@ -2,13 +2,20 @@ package io.reactivezk.internal.write;
 
 import io.reactivezk.CreateOptions;
 import io.reactivezk.NodeException;
+import io.reactivezk.internal.codec.Errors;
 import io.reactivezk.internal.codec.ZkPaths;
+import io.reactivezk.internal.operation.Call;
 import io.reactivezk.internal.operation.Calls;
 import io.reactivezk.internal.operation.Operations;
+import io.reactivezk.internal.operation.Reply;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -43,24 +50,80 @@ public final class Writes {
         this.claims = claims;
     }
 
-    public Mono<Calls.Created> create(String path, byte[] data, CreateOptions options) {
-        CreateMode mode = options.mode();
-        boolean retryable = !(mode.isSequential() && !mode.isEphemeral());
-        return operations.runAttempts("create", path, retryable, (zk, attempt) -> {
+    /**
+     * Creates a node.
+     *
+     * @param naming turns the created node's absolute path into the result (the container makes it relative)
+     * @return the result for the created node's path
+     */
+    public Mono<String> create(String path, byte[] data, CreateOptions options, UnaryOperator<String> naming) {
+        CreateRequest request = new CreateRequest(path, data, options, naming);
+        return operations.call("create", path, request.retryable, request, request);
+    }
+
+    /**
+     * A create as one object: the first request (whose callback records the claim and names the result) and the
+     * attempts of the general path, so that the success path allocates this and nothing else of its own.
+     */
+    private final class CreateRequest
+            implements Call<String>, BiFunction<ZooKeeper, Integer, Mono<String>>, AsyncCallback.Create2Callback {
+
+        private final String path;
+        private final byte[] data;
+        private final CreateOptions options;
+        private final UnaryOperator<String> naming;
+        private final boolean retryable;
+
+        CreateRequest(String path, byte[] data, CreateOptions options, UnaryOperator<String> naming) {
+            this.path = path;
+            this.data = data;
+            this.options = options;
+            this.naming = naming;
+            CreateMode mode = options.mode();
+            this.retryable = !(mode.isSequential() && !mode.isEphemeral());
+        }
+
+        @Override
+        public void issue(ZooKeeper zk, Reply<? super String> reply) {
+            long ttl = options.ttl() == null ? -1 : options.ttl().toMillis();
+            zk.create(path, data, options.acl(), options.mode(), this, reply, ttl);
+        }
+
+        @Override
+        public void processResult(int rc, String ignored, Object ctx, String name, Stat stat) {
+            @SuppressWarnings("unchecked")
+            Reply<? super String> reply = (Reply<? super String>) ctx;
+            if (rc == Code.OK.intValue()) {
+                if (retryable) {
+                    claims.created(name, reply.sessionId());
+                }
+                reply.success(naming.apply(name));
+            } else if (rc == Code.NONODE.intValue() && options.createParents()) {
+                reply.again(); // the general path creates the parents
+            } else {
+                reply.failure(Calls.createFailure(Code.get(rc), path, options.mode()));
+            }
+        }
+
+        @Override
+        public Mono<String> apply(ZooKeeper zk, Integer attempt) {
+            CreateMode mode = options.mode();
             Mono<Calls.Created> created = createOnce(zk, path, data, options, PARENT_ATTEMPTS);
             if (retryable) {
                 created = created.doOnNext(node -> claims.created(node.path(), zk.getSessionId()));
             }
-            if (attempt == 0) {
-                return created;
+            if (attempt > 0) {
+                if (mode.isSequential()) {
+                    created = findOwnSequential(zk, path, Optional.of(data)).switchIfEmpty(created);
+                } else {
+                    Mono<Calls.Created> fresh = created;
+                    created = fresh.onErrorResume(
+                            NodeException.NodeExistsException.class,
+                            exists -> ownNode(zk, path, data, mode).switchIfEmpty(Mono.error(exists)));
+                }
             }
-            if (mode.isSequential()) {
-                return findOwnSequential(zk, path, Optional.of(data)).switchIfEmpty(created);
-            }
-            return created.onErrorResume(
-                    NodeException.NodeExistsException.class,
-                    exists -> ownNode(zk, path, data, mode).switchIfEmpty(Mono.error(exists)));
-        });
+            return created.map(node -> naming.apply(node.path()));
+        }
     }
 
     private static Mono<Calls.Created> createOnce(
@@ -149,11 +212,47 @@ public final class Writes {
     }
 
     public Mono<Stat> setData(String path, byte[] data, int expectedVersion) {
-        return operations.runAttempts("setData", path, true, (zk, attempt) -> {
-            Mono<Stat> set = Calls.setData(zk, path, data, expectedVersion);
+        SetDataRequest request = new SetDataRequest(path, data, expectedVersion);
+        return operations.call("setData", path, true, request, request);
+    }
+
+    /** A {@code setData} as one object: the request, its callback and the attempts of the general path. */
+    private static final class SetDataRequest
+            implements Call<Stat>, BiFunction<ZooKeeper, Integer, Mono<Stat>>, AsyncCallback.StatCallback {
+
+        private final String path;
+        private final byte[] data;
+        private final int expectedVersion;
+
+        SetDataRequest(String path, byte[] data, int expectedVersion) {
+            this.path = path;
+            this.data = data;
+            this.expectedVersion = expectedVersion;
+        }
+
+        @Override
+        public void issue(ZooKeeper zk, Reply<? super Stat> reply) {
+            zk.setData(path, data, expectedVersion, this, reply);
+        }
+
+        @Override
+        public void processResult(int rc, String ignored, Object ctx, Stat stat) {
+            @SuppressWarnings("unchecked")
+            Reply<? super Stat> reply = (Reply<? super Stat>) ctx;
+            if (rc == Code.OK.intValue()) {
+                reply.success(stat);
+            } else {
+                reply.failure(Errors.of(Code.get(rc), "setData", path, expectedVersion));
+            }
+        }
+
+        @Override
+        public Mono<Stat> apply(ZooKeeper zk, Integer attempt) {
+            Mono<Stat> set = Calls.mono(zk, this);
             if (attempt == 0 || expectedVersion < 0) {
                 return set;
             }
+            // A retry that meets BADVERSION: the earlier attempt may have been applied, with exactly this data.
             return set.onErrorResume(
                     NodeException.BadVersionException.class,
                     conflict -> Calls.getData(zk, path)
@@ -161,17 +260,40 @@ public final class Writes {
                                     node.stat().getVersion() == expectedVersion + 1 && Arrays.equals(node.data(), data))
                             .map(Calls.NodeData::stat)
                             .switchIfEmpty(Mono.error(conflict)));
-        });
+        }
     }
 
     public Mono<Void> delete(String path, int expectedVersion) {
-        return operations.run(
-                "delete",
-                path,
-                true,
-                zk -> Calls.delete(zk, path, expectedVersion)
-                        .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty())
-                        .doOnSuccess(done -> claims.release(path)));
+        return operations.call("delete", path, true, new DeleteRequest(path, expectedVersion));
+    }
+
+    /** A delete; a node already gone counts as deleted, so that a retry is safe. */
+    private final class DeleteRequest implements Call<Void>, AsyncCallback.VoidCallback {
+
+        private final String path;
+        private final int expectedVersion;
+
+        DeleteRequest(String path, int expectedVersion) {
+            this.path = path;
+            this.expectedVersion = expectedVersion;
+        }
+
+        @Override
+        public void issue(ZooKeeper zk, Reply<? super Void> reply) {
+            zk.delete(path, expectedVersion, this, reply);
+        }
+
+        @Override
+        public void processResult(int rc, String ignored, Object ctx) {
+            @SuppressWarnings("unchecked")
+            Reply<? super Void> reply = (Reply<? super Void>) ctx;
+            if (rc == Code.OK.intValue() || rc == Code.NONODE.intValue()) {
+                claims.release(path);
+                reply.success(null);
+            } else {
+                reply.failure(Errors.of(Code.get(rc), "delete", path, expectedVersion));
+            }
+        }
     }
 
     public Mono<Void> deleteRecursive(String path) {
