@@ -267,6 +267,20 @@ public final class ForkedZooKeeper implements ZooKeeperTestServer {
         }
     }
 
+    /**
+     * The server's process id, for tools that act on the process (a benchmark pins it to a CPU).
+     *
+     * @return the pid
+     * @throws IllegalStateException if the server is not running
+     */
+    public synchronized long pid() {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException("the server is not running");
+        }
+        return running.pid();
+    }
+
     @Override
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

@@ -286,8 +286,41 @@ public final class ClientBenchmark {
             // No fsync per write: the run measures clients, and a disk's latency would only add noise to all three.
             ForkedZooKeeper forked = ForkedZooKeeper.create(serverJars()).withConfig("forceSync", "no");
             forked.start();
-            log.println("server: ZooKeeper " + forked.version() + " in its own JVM on " + forked.connectString());
+            log.println("server: ZooKeeper " + forked.version() + " in its own JVM on " + forked.connectString()
+                    + pinning(forked.pid()));
             return new Server(forked.connectString(), forked::close);
+        }
+    }
+
+    /**
+     * On a Linux machine with at least two CPUs, the server's process on the last CPU and this one on the others, so
+     * that neither steals the other's time slices in the middle of a cell (on two cores, the figures vary half as much
+     * run to run). Without {@code taskset}, nothing is pinned.
+     */
+    private static String pinning(long serverPid) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2 || !Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+            return " (not pinned to CPUs)";
+        }
+        String last = Integer.toString(cpus - 1);
+        String others = cpus == 2 ? "0" : "0-" + (cpus - 2);
+        boolean pinned = taskset(last, serverPid)
+                && taskset(others, ProcessHandle.current().pid());
+        return pinned ? "; server pinned to CPU " + last + ", clients to CPU " + others : " (pinning failed)";
+    }
+
+    private static boolean taskset(String cpus, long pid) {
+        try {
+            Process taskset = new ProcessBuilder("/usr/bin/taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return taskset.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -66,7 +66,10 @@ public final class Writes {
      * attempts of the general path, so that the success path allocates this and nothing else of its own.
      */
     private final class CreateRequest
-            implements Call<String>, BiFunction<ZooKeeper, Integer, Mono<String>>, AsyncCallback.Create2Callback {
+            implements Call<String>,
+                    BiFunction<ZooKeeper, Integer, Mono<String>>,
+                    AsyncCallback.StringCallback,
+                    AsyncCallback.Create2Callback {
 
         private final String path;
         private final byte[] data;
@@ -85,12 +88,28 @@ public final class Writes {
 
         @Override
         public void issue(ZooKeeper zk, Reply<? super String> reply) {
-            long ttl = options.ttl() == null ? -1 : options.ttl().toMillis();
-            zk.create(path, data, options.acl(), options.mode(), this, reply, ttl);
+            if (options.ttl() == null) {
+                // The plain create: its reply carries the name only, which is all the result needs.
+                zk.create(path, data, options.acl(), options.mode(), (AsyncCallback.StringCallback) this, reply);
+            } else {
+                zk.create(
+                        path,
+                        data,
+                        options.acl(),
+                        options.mode(),
+                        this,
+                        reply,
+                        options.ttl().toMillis());
+            }
         }
 
         @Override
         public void processResult(int rc, String ignored, Object ctx, String name, Stat stat) {
+            processResult(rc, ignored, ctx, name);
+        }
+
+        @Override
+        public void processResult(int rc, String ignored, Object ctx, String name) {
             @SuppressWarnings("unchecked")
             Reply<? super String> reply = (Reply<? super String>) ctx;
             if (rc == Code.OK.intValue()) {
