@@ -108,7 +108,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.session = new Session(name, spec, options, lifecycle, onClosed);
         this.operations = new Operations(session, options);
         this.payloads = new Payloads(json.mapper(), options);
-        this.writes = new Writes(operations, new Claims());
+        this.writes = new Writes(operations, new Claims(), spec.chroot());
         this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
         this.configs = new ConfigWatch(session, operations::published)
                 .stream().replay(1).refCount();

@@ -45,9 +45,16 @@ public final class Writes {
     private final Operations operations;
     private final Claims claims;
 
-    public Writes(Operations operations, Claims claims) {
+    /** The connect string's chroot ("" for none): {@code getEphemerals} works on server paths. */
+    private final String chroot;
+
+    /** Set once a server said it has no {@code getEphemerals} (before 3.6): then the parent is listed instead. */
+    private volatile boolean listInsteadOfEphemerals;
+
+    public Writes(Operations operations, Claims claims, String chroot) {
         this.operations = operations;
         this.claims = claims;
+        this.chroot = chroot;
     }
 
     /**
@@ -184,27 +191,50 @@ public final class Writes {
      * A node {@code <prefix><10 digits>} owned by this handle's session, optionally with the given data, that no other
      * caller of this container was handed: what a sequential create whose reply was lost left behind. The node found
      * is claimed for the caller.
+     *
+     * <p>The server tells which ephemeral nodes the session owns under the prefix ({@code getEphemerals}, ZooKeeper
+     * 3.6+): one request, and data reads only for those, however many siblings the parent has (listing the parent and
+     * reading every sibling made an ensemble-wide session loss cost M² reads for M advertisers). Older servers get the
+     * listing.
      */
     Mono<Calls.Created> findOwnSequential(ZooKeeper zk, String prefix, Optional<byte[]> data) {
         String parent = ZkPaths.parent(prefix);
         String namePrefix = prefix.substring(prefix.lastIndexOf('/') + 1);
         long session = zk.getSessionId();
-        return Calls.getChildren(zk, parent)
-                .onErrorResume(NodeException.NoNodeException.class, e -> Mono.just(List.of()))
+        return candidates(zk, prefix, parent, namePrefix)
                 .flatMapMany(Flux::fromIterable)
-                .filter(name ->
-                        isSequentialOf(name, namePrefix) && !claims.isClaimed(ZkPaths.child(parent, name), session))
-                .concatMap(name -> {
-                    String child = ZkPaths.child(parent, name);
-                    return Calls.getData(zk, child)
-                            .filter(node -> node.stat().getEphemeralOwner() == session
-                                    && data.map(d -> Arrays.equals(d, node.data()))
-                                            .orElse(true)
-                                    && claims.adopt(child, session))
-                            .map(node -> new Calls.Created(child, node.stat()))
-                            .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty());
-                })
+                .filter(child -> !claims.isClaimed(child, session))
+                .concatMap(child -> Calls.getData(zk, child)
+                        .filter(node -> node.stat().getEphemeralOwner() == session
+                                && data.map(d -> Arrays.equals(d, node.data())).orElse(true)
+                                && claims.adopt(child, session))
+                        .map(node -> new Calls.Created(child, node.stat()))
+                        .onErrorResume(NodeException.NoNodeException.class, e -> Mono.empty()))
                 .next();
+    }
+
+    /** The paths of {@code <prefix><10 digits>} nodes that may be the session's own. */
+    private Mono<List<String>> candidates(ZooKeeper zk, String prefix, String parent, String namePrefix) {
+        Mono<List<String>> listing = Calls.getChildren(zk, parent)
+                .onErrorResume(NodeException.NoNodeException.class, e -> Mono.just(List.of()))
+                .map(names -> names.stream()
+                        .filter(name -> isSequentialOf(name, namePrefix))
+                        .map(name -> ZkPaths.child(parent, name))
+                        .toList());
+        if (listInsteadOfEphemerals) {
+            return listing;
+        }
+        return Calls.getEphemerals(zk, chroot + prefix)
+                .map(paths -> paths.stream()
+                        .map(server -> server.substring(chroot.length()))
+                        .filter(path -> ZkPaths.parent(path).equals(parent)
+                                && isSequentialOf(
+                                        path.substring(parent.length() + (parent.equals("/") ? 0 : 1)), namePrefix))
+                        .toList())
+                .onErrorResume(e -> e instanceof NodeException n && n.code() == Code.UNIMPLEMENTED, e -> {
+                    listInsteadOfEphemerals = true;
+                    return listing;
+                });
     }
 
     /** The node at {@code path} was created by this container's caller in {@code sessionId}. */
