@@ -27,6 +27,22 @@ class AdvertiseTest extends ContainerOnAChroot {
     }
 
     @Test
+    void updatesFromManyThreadsAtOnceAreAllAppliedAndTheLastOneStays() {
+        Advertisement ad = zk.advertise(Map.of("n", -1), "run/App.").block(WAIT);
+        // Each update asks the advertisement's worker for a pass; asking from many threads at once (as a container's
+        // CONNECTED event and its callers do) must never fail one of them.
+        reactor.core.publisher.Flux.range(0, 200)
+                .parallel(8)
+                .runOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .flatMap(n -> ad.update(Map.of("n", n)))
+                .sequential()
+                .then(ad.update(Map.of("n", 1000)))
+                .block(WAIT);
+        String node = ad.node().orElseThrow();
+        assertThat(zk.getData(node).block(WAIT).get("n").asInt()).isEqualTo(1000);
+    }
+
+    @Test
     void anAdvertisementIsAnEphemeralSequentialNodeVisibleToAnotherClient() throws Exception {
         Advertisement ad = zk.advertise(Map.of("host", "node-1", "web", List.of(List.of("0.0.0.0", 8080))), "run/App.")
                 .block(WAIT);

@@ -50,7 +50,9 @@ public final class ClientBenchmark {
             List<String> contenders,
             int nodes,
             int payloadBytes,
-            Path out) {
+            Path out,
+            List<String> suites,
+            List<Integer> advertisers) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -81,7 +83,15 @@ public final class ClientBenchmark {
                             .toList(),
                     Integer.parseInt(given.getOrDefault("nodes", "1000")),
                     Integer.parseInt(given.getOrDefault("payload", "128")),
-                    Path.of(given.getOrDefault("out", "target/benchmark")));
+                    Path.of(given.getOrDefault("out", "target/benchmark")),
+                    Arrays.stream(given.getOrDefault("suites", "operations,advertisements")
+                                    .split(","))
+                            .map(String::strip)
+                            .toList(),
+                    Arrays.stream(given.getOrDefault("advertisers", "100,1000").split(","))
+                            .map(String::strip)
+                            .map(Integer::parseInt)
+                            .toList());
             for (String known : List.of(
                     "rounds",
                     "warmup",
@@ -91,13 +101,21 @@ public final class ClientBenchmark {
                     "contenders",
                     "nodes",
                     "payload",
-                    "out")) {
+                    "out",
+                    "suites",
+                    "advertisers")) {
                 given.remove(known);
             }
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + given.keySet() + "; known: --connect,"
                         + " --server in-process, --rounds, --warmup, --ops-per-cell, --windows, --operations,"
-                        + " --contenders, --nodes, --payload, --out");
+                        + " --contenders, --nodes, --payload, --out, --suites, --advertisers");
+            }
+            for (String suite : options.suites) {
+                if (!suite.equals("operations") && !suite.equals("advertisements")) {
+                    throw new IllegalArgumentException(
+                            "unknown suite '" + suite + "'; known: operations, advertisements");
+                }
             }
             if (!options.contenders.contains("raw")) {
                 throw new IllegalArgumentException("--contenders must include raw: every ratio divides by it");
@@ -146,8 +164,8 @@ public final class ClientBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        List<Result> results = run(options, System.out);
-        Report report = new Report(results, options);
+        Outcome outcome = run(options, System.out);
+        Report report = new Report(outcome, options);
         Files.createDirectories(options.out());
         Files.writeString(options.out().resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
         Files.writeString(options.out().resolve("results.csv"), report.csv(), StandardCharsets.UTF_8);
@@ -156,9 +174,20 @@ public final class ClientBenchmark {
                 + options.out().resolve("results.csv"));
     }
 
-    static List<Result> run(Options options, PrintStream log) throws Exception {
+    /** What a run measured: the operation cells, and the advertisement-scale figures. */
+    record Outcome(List<Result> operations, List<AdvertisementScale.Figures> advertisements) {}
+
+    static Outcome run(Options options, PrintStream log) throws Exception {
         try (Server server = Server.start(options, log)) {
-            return measure(options, server.connectString(), log);
+            List<Result> operations =
+                    options.suites().contains("operations") ? measure(options, server.connectString(), log) : List.of();
+            List<AdvertisementScale.Figures> advertisements = new ArrayList<>();
+            if (options.suites().contains("advertisements")) {
+                for (int m : options.advertisers()) {
+                    advertisements.add(AdvertisementScale.run(server.connectString(), m, log));
+                }
+            }
+            return new Outcome(operations, advertisements);
         }
     }
 
@@ -284,7 +313,10 @@ public final class ClientBenchmark {
                 return new Server(embedded.connectString(), embedded::close);
             }
             // No fsync per write: the run measures clients, and a disk's latency would only add noise to all three.
-            ForkedZooKeeper forked = ForkedZooKeeper.create(serverJars()).withConfig("forceSync", "no");
+            ForkedZooKeeper forked = ForkedZooKeeper.create(serverJars())
+                    .withConfig("forceSync", "no")
+                    // The advertisement-scale suite opens a thousand sessions from this one address.
+                    .withConfig("maxClientCnxns", "0");
             forked.start();
             log.println("server: ZooKeeper " + forked.version() + " in its own JVM on " + forked.connectString()
                     + pinning(forked.pid()));

@@ -23,6 +23,8 @@ class ClientBenchmarkSmokeIT {
         Options options = Options.parse(
                 "--server",
                 "in-process",
+                "--advertisers",
+                "20",
                 "--rounds",
                 "1",
                 "--warmup",
@@ -34,7 +36,9 @@ class ClientBenchmarkSmokeIT {
                 "--out",
                 out.toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        List<Result> results = ClientBenchmark.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        ClientBenchmark.Outcome outcome =
+                ClientBenchmark.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        List<Result> results = outcome.operations();
 
         assertThat(results).as("5 operations x 3 windows x 3 clients").hasSize(45);
         assertThat(results).allSatisfy(r -> {
@@ -44,12 +48,19 @@ class ClientBenchmarkSmokeIT {
             assertThat(r.allocatedBytes()).isPositive();
             assertThat(r.cpuNanos()).isPositive();
         });
-        Report report = new Report(results, options);
+        assertThat(outcome.advertisements()).singleElement().satisfies(figures -> {
+            assertThat(figures.advertisers()).isEqualTo(20);
+            assertThat(figures.requests())
+                    .as("the re-advertisements reached the server")
+                    .isGreaterThanOrEqualTo(20);
+        });
+        Report report = new Report(outcome, options);
         assertThat(report.rows()).hasSize(45);
         assertThat(report.markdown())
                 .contains("| getData | 256 | reactive-zk |")
                 .contains("| setData | 1 | Curator async |")
-                .contains("Cells meeting every target:");
+                .contains("Cells meeting every target:")
+                .contains("| 20 |");
         assertThat(report.csv().lines()).hasSize(46);
     }
 

@@ -18,10 +18,12 @@ final class Report {
     static final String CURATOR = "Curator async";
 
     private final List<Result> results;
+    private final List<AdvertisementScale.Figures> advertisements;
     private final Options options;
 
-    Report(List<Result> results, Options options) {
-        this.results = List.copyOf(results);
+    Report(ClientBenchmark.Outcome outcome, Options options) {
+        this.results = List.copyOf(outcome.operations());
+        this.advertisements = List.copyOf(outcome.advertisements());
         this.options = options;
     }
 
@@ -88,6 +90,23 @@ final class Report {
     }
 
     String markdown() {
+        StringBuilder md = new StringBuilder();
+        if (!results.isEmpty()) {
+            md.append(operationsMarkdown());
+        }
+        if (!advertisements.isEmpty()) {
+            md.append(
+                            "\nAdvertisement scale (M containers advertise under one parent; every session expires at once):\n\n")
+                    .append(AdvertisementScale.markdownHeader())
+                    .append('\n');
+            for (AdvertisementScale.Figures figures : advertisements) {
+                md.append(figures.markdownRow()).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    private String operationsMarkdown() {
         List<Row> rows = rows();
         StringBuilder md = new StringBuilder();
         md.append(String.format(

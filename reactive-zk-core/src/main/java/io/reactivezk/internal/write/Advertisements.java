@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
@@ -133,7 +134,13 @@ public final class Advertisements {
     private final class Ad implements Advertisement {
         final String prefix;
         final Sinks.Many<String> nodes = Sinks.many().replay().latest();
-        final Sinks.Many<Boolean> triggers = Sinks.many().unicast().onBackpressureBuffer();
+        /**
+         * Where {@link #trigger()} asks for a pass: a serialized sink that queues a tick sent while another is being
+         * delivered (from another thread, or from inside a pass, as when a waiter's completion runs user code that
+         * updates the advertisement), never failing the sender; the latest tick is enough.
+         */
+        private volatile @Nullable FluxSink<Boolean> triggers;
+
         final AtomicLong generation = new AtomicLong(1);
         final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
         /** Sessions that owned a node of this advertisement before the current one; their leftovers are deleted. */
@@ -167,8 +174,7 @@ public final class Advertisements {
         }
 
         void start() {
-            Flux<Boolean> passes = triggers.asFlux()
-                    .onBackpressureLatest()
+            Flux<Boolean> passes = Flux.<Boolean>create(sink -> triggers = sink, FluxSink.OverflowStrategy.LATEST)
                     .concatMap(tick -> reconcile().retryWhen(retryTransient()).onErrorResume(this::failed), 1)
                     .takeUntil(finished -> finished);
             worker = passes.subscribe(finished -> settle(), this::workerFailed);
@@ -181,7 +187,10 @@ public final class Advertisements {
         }
 
         void trigger() {
-            triggers.emitNext(Boolean.TRUE, SPIN);
+            FluxSink<Boolean> sink = triggers;
+            if (sink != null) {
+                sink.next(Boolean.TRUE);
+            }
         }
 
         /** For the CONNECTED subscription, which must outlive any one advertisement's trouble. */
