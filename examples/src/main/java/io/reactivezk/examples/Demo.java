@@ -90,6 +90,12 @@ public final class Demo {
             zk.states()
                     .filter(state -> state == io.reactivezk.ConnectionState.CONNECTED)
                     .blockFirst(WAIT);
+            io.reactivezk.EnsembleConfig ensemble = zk.getConfig().block(WAIT);
+            out.println("   ensemble (getConfig): "
+                    + (ensemble == null || ensemble.members().isEmpty()
+                            ? "a standalone server, no members listed"
+                            : ensemble.members().size() + " members, configuration version 0x"
+                                    + Long.toHexString(ensemble.version())));
 
             step("3. Write service descriptions: records and maps become JSON, strings UTF-8 (as ASAB does)");
             zk.upsert("services/api", new Endpoint("10.0.0.1", 8080)).block(WAIT);

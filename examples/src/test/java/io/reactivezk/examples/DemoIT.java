@@ -27,6 +27,7 @@ class DemoIT {
                 .contains("started an embedded ZooKeeper")
                 .contains("state -> LOST (no session yet)")
                 .contains("state -> CONNECTED (session 0x")
+                .contains("ensemble (getConfig): a standalone server, no members listed")
                 .contains("api -> 10.0.0.1:8080")
                 .contains("auth -> 10.0.0.2:8443")
                 .contains("legacy is not JSON (DataFormatException)")
@@ -47,6 +48,7 @@ class DemoIT {
                         "advertised at /run/DemoApp\\.\\d{10}: \\{.*\"appclass\":\"DemoApp\".*"
                                 + "\"launch_time\":\"\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z\".*\"web\":\\[\\[\"0\\.0\\.0\\.0\",8080\\]\\]")
                 .contains("state -> CONNECTED (session 0x")
+                .contains("ensemble (getConfig): a standalone server, no members listed")
                 .containsPattern("epoch 2\\)")
                 .containsPattern("re-advertised at /run/DemoApp\\.(\\d{10}); nodes under run/: \\[DemoApp\\.\\1\\]")
                 .endsWith("Done." + System.lineSeparator());
