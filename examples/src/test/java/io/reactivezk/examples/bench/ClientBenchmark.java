@@ -52,7 +52,8 @@ public final class ClientBenchmark {
             int payloadBytes,
             Path out,
             List<String> suites,
-            List<Integer> advertisers) {
+            List<Integer> advertisers,
+            List<int[]> watchCases) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -84,13 +85,18 @@ public final class ClientBenchmark {
                     Integer.parseInt(given.getOrDefault("nodes", "1000")),
                     Integer.parseInt(given.getOrDefault("payload", "128")),
                     Path.of(given.getOrDefault("out", "target/benchmark")),
-                    Arrays.stream(given.getOrDefault("suites", "operations,advertisements")
+                    Arrays.stream(given.getOrDefault("suites", "operations,advertisements,watches")
                                     .split(","))
                             .map(String::strip)
                             .toList(),
                     Arrays.stream(given.getOrDefault("advertisers", "100,1000").split(","))
                             .map(String::strip)
                             .map(Integer::parseInt)
+                            .toList(),
+                    Arrays.stream(given.getOrDefault("watch-cases", "1x10000,1x100000,10000x10")
+                                    .split(","))
+                            .map(String::strip)
+                            .map(ClientBenchmark::watchCase)
                             .toList());
             for (String known : List.of(
                     "rounds",
@@ -103,18 +109,19 @@ public final class ClientBenchmark {
                     "payload",
                     "out",
                     "suites",
-                    "advertisers")) {
+                    "advertisers",
+                    "watch-cases")) {
                 given.remove(known);
             }
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + given.keySet() + "; known: --connect,"
                         + " --server in-process, --rounds, --warmup, --ops-per-cell, --windows, --operations,"
-                        + " --contenders, --nodes, --payload, --out, --suites, --advertisers");
+                        + " --contenders, --nodes, --payload, --out, --suites, --advertisers, --watch-cases");
             }
             for (String suite : options.suites) {
-                if (!suite.equals("operations") && !suite.equals("advertisements")) {
+                if (!List.of("operations", "advertisements", "watches").contains(suite)) {
                     throw new IllegalArgumentException(
-                            "unknown suite '" + suite + "'; known: operations, advertisements");
+                            "unknown suite '" + suite + "'; known: operations, advertisements, watches");
                 }
             }
             if (!options.contenders.contains("raw")) {
@@ -174,8 +181,21 @@ public final class ClientBenchmark {
                 + options.out().resolve("results.csv"));
     }
 
-    /** What a run measured: the operation cells, and the advertisement-scale figures. */
-    record Outcome(List<Result> operations, List<AdvertisementScale.Figures> advertisements) {}
+    /** {@code PATHSxSUBSCRIBERS}, such as {@code 1x10000}. */
+    private static int[] watchCase(String text) {
+        String[] parts = text.split("x");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(
+                    "a watch case is PATHSxSUBSCRIBERS, such as 1x10000; got '" + text + "'");
+        }
+        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    }
+
+    /** What a run measured: the operation cells, the advertisement-scale and the watch-scale figures. */
+    record Outcome(
+            List<Result> operations,
+            List<AdvertisementScale.Figures> advertisements,
+            List<WatchScale.Figures> watches) {}
 
     static Outcome run(Options options, PrintStream log) throws Exception {
         try (Server server = Server.start(options, log)) {
@@ -187,7 +207,13 @@ public final class ClientBenchmark {
                     advertisements.add(AdvertisementScale.run(server.connectString(), m, log));
                 }
             }
-            return new Outcome(operations, advertisements);
+            List<WatchScale.Figures> watches = new ArrayList<>();
+            if (options.suites().contains("watches")) {
+                for (int[] watchCase : options.watchCases()) {
+                    watches.add(WatchScale.run(server.connectString(), watchCase[0], watchCase[1], log));
+                }
+            }
+            return new Outcome(operations, advertisements, watches);
         }
     }
 

@@ -25,6 +25,8 @@ class ClientBenchmarkSmokeIT {
                 "in-process",
                 "--advertisers",
                 "20",
+                "--watch-cases",
+                "2x50",
                 "--rounds",
                 "1",
                 "--warmup",
@@ -54,13 +56,18 @@ class ClientBenchmarkSmokeIT {
                     .as("the re-advertisements reached the server")
                     .isGreaterThanOrEqualTo(20);
         });
+        assertThat(outcome.watches()).singleElement().satisfies(figures -> {
+            assertThat(figures.paths()).isEqualTo(2);
+            assertThat(figures.delivery()).isPositive();
+        });
         Report report = new Report(outcome, options);
         assertThat(report.rows()).hasSize(45);
         assertThat(report.markdown())
                 .contains("| getData | 256 | reactive-zk |")
                 .contains("| setData | 1 | Curator async |")
                 .contains("Cells meeting every target:")
-                .contains("| 20 |");
+                .contains("| 20 |")
+                .contains("| 2 | 50 | 100 |");
         assertThat(report.csv().lines()).hasSize(46);
     }
 

@@ -19,11 +19,13 @@ final class Report {
 
     private final List<Result> results;
     private final List<AdvertisementScale.Figures> advertisements;
+    private final List<WatchScale.Figures> watches;
     private final Options options;
 
     Report(ClientBenchmark.Outcome outcome, Options options) {
         this.results = List.copyOf(outcome.operations());
         this.advertisements = List.copyOf(outcome.advertisements());
+        this.watches = List.copyOf(outcome.watches());
         this.options = options;
     }
 
@@ -100,6 +102,14 @@ final class Report {
                     .append(AdvertisementScale.markdownHeader())
                     .append('\n');
             for (AdvertisementScale.Figures figures : advertisements) {
+                md.append(figures.markdownRow()).append('\n');
+            }
+        }
+        if (!watches.isEmpty()) {
+            md.append("\nWatch scale (one container; each subscriber a watchData stream):\n\n")
+                    .append(WatchScale.markdownHeader())
+                    .append('\n');
+            for (WatchScale.Figures figures : watches) {
                 md.append(figures.markdownRow()).append('\n');
             }
         }
