@@ -171,13 +171,19 @@ class AdvertiseIT {
             // sure: aNodeOfASessionGivenUpWhileTheServersKeepItIsReplacedWithoutAReaderEverSeeingTwo.)
             zk.zooKeeper().getTestable().injectSessionExpiration();
 
+            // The server commits the swap before the client reads its reply: wait for both to agree.
             Fixtures.awaitTrue(
                     () -> {
                         Map<String, Long> owners = owners(observer, "/abandoned/run");
-                        return owners.size() == 1 && !owners.containsValue(oldSession);
+                        return owners.size() == 1
+                                && !owners.containsValue(oldSession)
+                                && ad.node().isPresent();
                     },
                     WAIT);
             assertThat(ad.node()).isPresent().get().isNotEqualTo(oldNode);
+            String newNode = ad.node().orElseThrow();
+            assertThat(owners(observer, "/abandoned/run"))
+                    .containsOnlyKeys(newNode.substring(newNode.lastIndexOf('/') + 1));
         }
 
         @Test
