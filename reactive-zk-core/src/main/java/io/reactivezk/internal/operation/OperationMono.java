@@ -152,6 +152,8 @@ final class OperationMono<T> extends Mono<T> {
         }
 
         private void subscribeFallback(int fromAttempt, long remainingNanos) {
+            // Not fire-and-forget: the field keeps the subscriber, and cancel() cancels its upstream; its signals go
+            // to this operation's subscriber.
             Fallback inner = new Fallback();
             fallback = inner;
             parent.operations
