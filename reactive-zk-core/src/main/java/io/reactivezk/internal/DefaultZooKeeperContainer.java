@@ -329,16 +329,12 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         String namePart = prefix.substring(slash + 1);
         String parent = resolvePath(slash < 0 ? "" : prefix.substring(0, slash));
         String absolute = namePart.isEmpty() ? parent : ZkPaths.child(parent, namePart);
-        // ZooKeeper's asynchronous getEphemerals takes and gives paths on the server, without the connect string's
-        // chroot: put it in front, and take it off the answer.
-        String chroot = spec.chroot();
         return operations.run(
                 "getEphemerals",
                 absolute,
                 true,
-                zk -> Calls.getEphemerals(zk, chroot + absolute)
+                zk -> Calls.getEphemerals(zk, spec.chroot(), absolute)
                         .map(paths -> paths.stream()
-                                .map(server -> server.substring(chroot.length()))
                                 .filter(node ->
                                         namePart.isEmpty() ? ZkPaths.isWithin(parent, node) : node.startsWith(absolute))
                                 .map(this::relative)

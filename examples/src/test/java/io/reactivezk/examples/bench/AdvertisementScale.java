@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import org.apache.zookeeper.common.X509Exception;
 import reactor.core.publisher.Flux;
 
@@ -112,11 +111,7 @@ final class AdvertisementScale {
 
     /** The server's count of received requests, from {@code srvr} (the one four-letter word servers allow by default). */
     private static long received(String connectString) throws IOException, X509Exception.SSLContextException {
-        String first = connectString.split(",")[0];
-        int colon = first.lastIndexOf(':');
-        String answer = FourLetterWordMain.send4LetterWord(
-                first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)), "srvr");
-        Matcher m = RECEIVED.matcher(answer);
+        Matcher m = RECEIVED.matcher(ClientBenchmark.fourLetterWord(connectString, "srvr"));
         if (!m.find()) {
             throw new IllegalStateException("the server's srvr answer has no 'Received:' line");
         }

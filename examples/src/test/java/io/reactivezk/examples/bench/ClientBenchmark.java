@@ -20,6 +20,8 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZKUtil;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.FourLetterWordMain;
+import org.apache.zookeeper.common.X509Exception;
 
 /**
  * The client benchmark: raw ZooKeeper async callbacks, reactive-zk and Curator's async API side by side in one JVM,
@@ -348,6 +350,15 @@ public final class ClientBenchmark {
                     + pinning(forked.pid()));
             return new Server(forked.connectString(), forked::close);
         }
+    }
+
+    /** A four-letter word's answer from the first server of a connect string. */
+    static String fourLetterWord(String connectString, String word)
+            throws IOException, X509Exception.SSLContextException {
+        String first = connectString.split(",")[0];
+        int colon = first.lastIndexOf(':');
+        return FourLetterWordMain.send4LetterWord(
+                first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)), word);
     }
 
     /**

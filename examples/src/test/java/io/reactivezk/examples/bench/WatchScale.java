@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -119,12 +118,8 @@ final class WatchScale {
 
     /** The server's watch count ({@code wchs}), or why it is not known (the word may not be allowed). */
     private static String serverWatches(String connectString) {
-        String first = connectString.split(",")[0];
-        int colon = first.lastIndexOf(':');
         try {
-            String answer = FourLetterWordMain.send4LetterWord(
-                    first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)), "wchs");
-            Matcher m = TOTAL_WATCHES.matcher(answer);
+            Matcher m = TOTAL_WATCHES.matcher(ClientBenchmark.fourLetterWord(connectString, "wchs"));
             return m.find() ? String.format(Locale.ROOT, "%,d", Long.parseLong(m.group(1))) : "n/a";
         } catch (Exception e) {
             return "n/a";

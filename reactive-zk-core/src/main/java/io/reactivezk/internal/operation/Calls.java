@@ -120,15 +120,25 @@ public final class Calls {
                 null));
     }
 
-    /** The absolute paths of this session's ephemeral nodes that start with {@code prefix}, sorted. */
-    public static Mono<List<String>> getEphemerals(ZooKeeper zk, String prefix) {
+    /**
+     * The absolute paths of this session's ephemeral nodes that start with {@code prefix}, sorted. ZooKeeper's
+     * asynchronous {@code getEphemerals} takes and gives paths on the server, without the connect string's chroot:
+     * this puts {@code chroot} in front of the prefix and takes it off the answer, so both are client paths.
+     */
+    public static Mono<List<String>> getEphemerals(ZooKeeper zk, String chroot, String prefix) {
         return Mono.create(sink -> zk.getEphemerals(
-                prefix,
+                chroot + prefix,
                 (rc, ctx, paths) -> {
                     if (rc == Code.UNIMPLEMENTED.intValue()) {
                         sink.error(unimplemented("getEphemerals", prefix));
                     } else if (ok(rc, sink, "getEphemerals", prefix)) {
-                        sink.success(sorted(paths));
+                        List<String> own = sorted(paths);
+                        sink.success(
+                                chroot.isEmpty()
+                                        ? own
+                                        : own.stream()
+                                                .map(server -> server.substring(chroot.length()))
+                                                .toList());
                     }
                 },
                 null));

@@ -224,12 +224,10 @@ public final class Writes {
         if (listInsteadOfEphemerals) {
             return listing;
         }
-        return Calls.getEphemerals(zk, chroot + prefix)
+        return Calls.getEphemerals(zk, chroot, prefix)
                 .map(paths -> paths.stream()
-                        .map(server -> server.substring(chroot.length()))
-                        .filter(path -> ZkPaths.parent(path).equals(parent)
-                                && isSequentialOf(
-                                        path.substring(parent.length() + (parent.equals("/") ? 0 : 1)), namePrefix))
+                        .filter(path ->
+                                ZkPaths.parent(path).equals(parent) && isSequentialOf(ZkPaths.name(path), namePrefix))
                         .toList())
                 .onErrorResume(e -> e instanceof NodeException n && n.code() == Code.UNIMPLEMENTED, e -> {
                     listInsteadOfEphemerals = true;
