@@ -1,19 +1,20 @@
 package io.reactivezk;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.reactivezk.internal.config.AsabConfigLoader;
+import io.reactivezk.internal.config.ZooKeeperIncludes;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * Immutable configuration in ASAB's shape: named sections (such as {@code zookeeper} or {@code my:zk}) of key/value
@@ -29,15 +30,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ZooKeeperConfig {
 
-    private static final ZooKeeperConfig EMPTY = new ZooKeeperConfig(Map.of(), null);
+    private static final ZooKeeperConfig EMPTY = new ZooKeeperConfig(Map.of(), Map.of(), List.of(), null);
 
     private final Map<String, Map<String, String>> sections;
+
+    /** Sections read from ASAB files whose values cannot be interpolated: section name to the error's message. */
+    private final Map<String, String> failures;
+
+    private final List<String> sources;
 
     /** The environment; {@code null} means {@link System#getenv()}. */
     private final @Nullable Map<String, String> environment;
 
-    private ZooKeeperConfig(Map<String, Map<String, String>> sections, @Nullable Map<String, String> environment) {
+    private ZooKeeperConfig(
+            Map<String, Map<String, String>> sections,
+            Map<String, String> failures,
+            List<String> sources,
+            @Nullable Map<String, String> environment) {
         this.sections = sections;
+        this.failures = failures;
+        this.sources = sources;
         this.environment = environment;
     }
 
@@ -72,7 +84,7 @@ public final class ZooKeeperConfig {
             });
             copy.put(name, Collections.unmodifiableMap(section));
         });
-        return new ZooKeeperConfig(Collections.unmodifiableMap(copy), null);
+        return new ZooKeeperConfig(Collections.unmodifiableMap(copy), Map.of(), List.of(), null);
     }
 
     /**
@@ -104,43 +116,45 @@ public final class ZooKeeperConfig {
     }
 
     /**
-     * Reads an ASAB-style INI file (UTF-8); see {@link #parseIni(String)} for the syntax.
+     * Reads an ASAB application's configuration file exactly as ASAB does, with its includes, in the system
+     * environment and the process's working directory; the same as {@code loader().load(file)}. See
+     * {@link Loader} for what is read, and {@link Loader#loadAsync(Path, ZooKeeperService)} for a configuration
+     * that includes a ZooKeeper node. This reads files: call it at start-up or on a blocking scheduler, not on a
+     * Reactor non-blocking thread.
      *
      * @param file the file to read
      * @return the configuration, reading the system environment
-     * @throws ZooKeeperConfigurationException if the file cannot be read or has a malformed line; the message names
-     *     the file, and the line number and text of a malformed line
+     * @throws ZooKeeperConfigurationException if a file cannot be read, is malformed or includes a ZooKeeper node;
+     *     the message names the file, the line and the rule
      * @throws NullPointerException if {@code file} is null
      */
     public static ZooKeeperConfig fromIni(Path file) {
-        Objects.requireNonNull(file, "file must not be null");
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ZooKeeperConfigurationException("cannot read configuration file " + file + ": " + e, e);
-        }
-        return parse(text, file + ": ");
+        return loader().load(file);
     }
 
     /**
-     * Parses ASAB-style INI text, as Python's {@code configparser} reads it: {@code [section]} headers, then
-     * {@code key = value} or {@code key: value} lines (split at the first {@code =} or {@code :}). Lines whose first
-     * non-blank character is {@code #} or {@code ;} are comments; keys are lower-cased; keys, values and section
-     * names are trimmed; a value wrapped in double or single quotes is unquoted. A line indented deeper than its key
-     * continues the key's value on a new line, and a blank line ends it. A section or a key in one section may appear
-     * only once. There is no interpolation and no {@code DEFAULT} section.
+     * Parses INI text as ASAB reads its main configuration file (see {@link Loader}), with the working directory
+     * standing for the file's directory ({@code ${THIS_DIR}}, relative includes); the same as
+     * {@code loader().parse(text)}.
      *
      * @param text the INI text
      * @return the configuration, reading the system environment
-     * @throws ZooKeeperConfigurationException if a line is malformed (neither header, key/value pair, comment nor
-     *     blank), a key comes before any header, or a section or key is repeated; the message names the line number
-     *     and the line
+     * @throws ZooKeeperConfigurationException if the text is malformed (the message names the line and the rule) or
+     *     an include fails
      * @throws NullPointerException if {@code text} is null
      */
     public static ZooKeeperConfig parseIni(String text) {
-        Objects.requireNonNull(text, "text must not be null");
-        return parse(text, "");
+        return loader().parse(text);
+    }
+
+    /**
+     * A reader of ASAB configuration files, in the system environment and the process's working directory until
+     * told otherwise.
+     *
+     * @return the loader
+     */
+    public static Loader loader() {
+        return new Loader(null, null);
     }
 
     /**
@@ -153,7 +167,7 @@ public final class ZooKeeperConfig {
      */
     public ZooKeeperConfig withEnvironment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment must not be null");
-        return new ZooKeeperConfig(sections, Map.copyOf(environment));
+        return new ZooKeeperConfig(sections, failures, sources, Map.copyOf(environment));
     }
 
     /**
@@ -162,12 +176,14 @@ public final class ZooKeeperConfig {
      * @param section the section name, such as {@code zookeeper}
      * @param key the key, such as {@code servers}
      * @return the trimmed value, or empty if the section or key is missing or the value is blank
+     * @throws ZooKeeperConfigurationException if the section was read from ASAB files and one of its values cannot
+     *     be interpolated (ASAB fails when it reads such a section); the message names the file, line and reference
      * @throws NullPointerException if either argument is null
      */
     public Optional<String> get(String section, String key) {
         Objects.requireNonNull(section, "section must not be null");
         Objects.requireNonNull(key, "key must not be null");
-        Map<String, String> entries = sections.get(section);
+        Map<String, String> entries = section(section);
         return entries == null ? Optional.empty() : present(entries.get(key));
     }
 
@@ -185,12 +201,19 @@ public final class ZooKeeperConfig {
     }
 
     /**
-     * The names of the sections, in the order they were given or read.
+     * The names of the sections, in the order they were given or read, including those whose values cannot be
+     * interpolated (those come last). A configuration read from ASAB files always has {@code general}, as ASAB's
+     * does.
      *
      * @return the section names; unmodifiable
      */
     public Set<String> sectionNames() {
-        return sections.keySet();
+        if (failures.isEmpty()) {
+            return sections.keySet();
+        }
+        Set<String> names = new java.util.LinkedHashSet<>(sections.keySet());
+        names.addAll(failures.keySet());
+        return Collections.unmodifiableSet(names);
     }
 
     /**
@@ -198,16 +221,33 @@ public final class ZooKeeperConfig {
      *
      * @param name the section name
      * @return the section's entries, or an empty map if there is no such section; unmodifiable
+     * @throws ZooKeeperConfigurationException if the section was read from ASAB files and one of its values cannot
+     *     be interpolated; the message names the file, line and reference
      * @throws NullPointerException if {@code name} is null
      */
     public Map<String, String> section(String name) {
         Objects.requireNonNull(name, "name must not be null");
+        String failure = failures.get(name);
+        if (failure != null) {
+            throw new ZooKeeperConfigurationException(failure);
+        }
         return sections.getOrDefault(name, Map.of());
     }
 
     /**
-     * Two configurations are equal when they have the same sections with the same entries and read the same
-     * environment.
+     * What this configuration was read from, in the order read: file paths as found (relative ones relative to the
+     * working directory), {@code <text>} for {@link #parseIni(String)}, and {@code zookeeper://} includes as
+     * written. Empty for configurations not read from ASAB files.
+     *
+     * @return the sources; unmodifiable
+     */
+    public List<String> sources() {
+        return sources;
+    }
+
+    /**
+     * Two configurations are equal when they have the same sections with the same entries (and the same sections
+     * that cannot be interpolated) and read the same environment; where they were read from does not count.
      *
      * @param other the object to compare with
      * @return whether {@code other} is an equal configuration
@@ -217,6 +257,7 @@ public final class ZooKeeperConfig {
         return this == other
                 || (other instanceof ZooKeeperConfig that
                         && sections.equals(that.sections)
+                        && failures.equals(that.failures)
                         && Objects.equals(environment, that.environment));
     }
 
@@ -227,7 +268,7 @@ public final class ZooKeeperConfig {
      */
     @Override
     public int hashCode() {
-        return Objects.hash(sections, environment);
+        return Objects.hash(sections, failures, environment);
     }
 
     /**
@@ -241,9 +282,10 @@ public final class ZooKeeperConfig {
         StringBuilder text = new StringBuilder("ZooKeeperConfig{");
         sections.forEach((name, entries) -> text.append('[')
                 .append(name)
-                .append("] ")
-                .append(String.join(", ", entries.keySet()))
+                .append(']')
+                .append(entries.isEmpty() ? "" : " " + String.join(", ", entries.keySet()))
                 .append("; "));
+        failures.keySet().forEach(name -> text.append('[').append(name).append("] (cannot be interpolated); "));
         text.append("environment=").append(environment == null ? "system" : environment.size() + " variables");
         return text.append('}').toString();
     }
@@ -269,127 +311,218 @@ public final class ZooKeeperConfig {
         }
     }
 
-    private static ZooKeeperConfig parse(String text, String origin) {
-        return new IniParser(origin).parse(text);
-    }
+    /**
+     * Reads an ASAB application's configuration exactly as ASAB's {@code asab.Config} does (a Python
+     * {@code configparser.ConfigParser} with ASAB's interpolation and includes), so that a Java service deployed with
+     * the same files gets the same servers, root and timeout as the ASAB service beside it. What is read, in order:
+     *
+     * <ol>
+     *   <li>the main file: the one given, or for {@link #load()} the one {@code ASAB_CONFIG} names (none when it is
+     *       unset or empty);
+     *   <li>ASAB's default of {@code [zookeeper] servers}, {@code ASAB_ZOOKEEPER_SERVERS}, where the main file does
+     *       not set that key itself (a {@code [DEFAULT]} value does not count, as in ASAB);
+     *   <li>{@code [general] include}: files and {@code zookeeper://} nodes, separated by newlines if there are any and
+     *       else by spaces, read in order, depth first (an included file's own {@code include} is read right after
+     *       it), each file once; later values override earlier ones. Globs ({@code *}, {@code ?}, {@code [...]}) and
+     *       relative paths are resolved against the working directory, as in ASAB (not against the including file:
+     *       write {@code ${THIS_DIR}/site.conf} for that), in the directory's order; a pattern that matches
+     *       nothing is skipped, as in ASAB.
+     * </ol>
+     *
+     * <p>Each file follows configparser's rules: {@code key = value} or {@code key: value}, keys lower-cased,
+     * section names as written (case and spaces count), full-line comments only ({@code #} or {@code ;}; a
+     * {@code #} after a value is part of it), values continued on deeper-indented lines (blank lines inside kept),
+     * quotes kept as written, a section or key repeated within one file an error. Values are expanded as ASAB
+     * expands them: environment variables ({@code $NAME}, {@code ${NAME}}; an unset one stays as written, and then
+     * fails interpolation unless written {@code $$}) when the file is read, with {@code THIS_DIR} the directory of
+     * the file being read; then configparser's extended interpolation ({@code ${key}}, {@code ${section:key}},
+     * {@code $$}) when a section is read, with {@code [DEFAULT]}'s keys visible in every section. A section with a
+     * value that cannot be interpolated is kept as an error that {@link #get} and {@link #section} throw, as ASAB
+     * fails only when it reads that section.
+     *
+     * <p>Where ASAB fails, this fails with a {@link ZooKeeperConfigurationException} naming the file, the line and
+     * the rule; where this is stricter (an include cycle; a file that exists but cannot be read, which ASAB skips)
+     * it fails too. It never reads a file differently from ASAB without failing. ASAB's own built-in defaults
+     * (such as {@code [general] tick_period}) are not part of the result; a reference to one fails as missing.
+     *
+     * <p>A loader is immutable; each setting returns a new one.
+     */
+    public static final class Loader {
 
-    /** Reads INI text line by line; one instance per text. */
-    private static final class IniParser {
+        private final @Nullable Map<String, String> environment;
 
-        private final String origin;
+        private final @Nullable Path workingDirectory;
 
-        private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
-
-        private @Nullable String sectionName;
-
-        private @Nullable String key;
-
-        private final StringBuilder value = new StringBuilder();
-
-        private int keyIndent;
-
-        IniParser(String origin) {
-            this.origin = origin;
+        private Loader(@Nullable Map<String, String> environment, @Nullable Path workingDirectory) {
+            this.environment = environment;
+            this.workingDirectory = workingDirectory;
         }
 
-        ZooKeeperConfig parse(String text) {
-            String body = text.startsWith("\ufeff") ? text.substring(1) : text;
-            String[] lines = body.split("\r\n|\r|\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                line(i + 1, lines[i]);
-            }
-            endValue();
-            return of(sections);
+        /**
+         * Reads environment variables from the given map instead of {@link System#getenv()}, both for expanding
+         * values and for {@code ASAB_CONFIG} and {@code ASAB_ZOOKEEPER_SERVERS}; the configurations it returns
+         * read it too.
+         *
+         * @param environment variable name to value; copied
+         * @return a loader with that environment
+         * @throws NullPointerException if the map or any name or value in it is null
+         */
+        public Loader environment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "environment must not be null");
+            return new Loader(Map.copyOf(environment), workingDirectory);
         }
 
-        private void line(int number, String raw) {
-            String line = raw.strip();
-            if (line.isEmpty()) {
-                endValue();
-                return;
-            }
-            if (line.startsWith("#") || line.startsWith(";")) {
-                return;
-            }
-            int indent = indentOf(raw);
-            if (key != null && indent > keyIndent) {
-                value.append('\n').append(line);
-                return;
-            }
-            endValue();
-            if (line.startsWith("[")) {
-                header(number, line);
+        /**
+         * Resolves relative paths and globs against the given directory instead of the process's working
+         * directory ({@code user.dir}).
+         *
+         * @param directory the directory
+         * @return a loader with that directory
+         * @throws NullPointerException if {@code directory} is null
+         */
+        public Loader workingDirectory(Path directory) {
+            Objects.requireNonNull(directory, "directory must not be null");
+            return new Loader(environment, directory);
+        }
+
+        /**
+         * Reads a configuration file and its includes. Blocking (it reads files); for a configuration that
+         * includes a ZooKeeper node use {@link #loadAsync(Path, ZooKeeperService)}.
+         *
+         * @param file the main file
+         * @return the configuration
+         * @throws ZooKeeperConfigurationException if a file cannot be read or is malformed, an include is invalid,
+         *     or the configuration includes a {@code zookeeper://} node; nothing is returned half-loaded
+         * @throws NullPointerException if {@code file} is null
+         */
+        public ZooKeeperConfig load(Path file) {
+            Objects.requireNonNull(file, "file must not be null");
+            return loadWithoutZooKeeper(file, null);
+        }
+
+        /**
+         * Reads the file {@code ASAB_CONFIG} names, as an ASAB application does when no file is given; without it,
+         * only {@code ASAB_ZOOKEEPER_SERVERS}. Blocking, as {@link #load(Path)}.
+         *
+         * @return the configuration
+         * @throws ZooKeeperConfigurationException as {@link #load(Path)}, and if {@code ASAB_CONFIG} names a file
+         *     that does not exist (ASAB exits then)
+         */
+        public ZooKeeperConfig load() {
+            return loadWithoutZooKeeper(mainFile(), null);
+        }
+
+        /**
+         * Parses INI text as the main file, with the working directory standing for its directory. Blocking if
+         * it includes files.
+         *
+         * @param text the text
+         * @return the configuration
+         * @throws ZooKeeperConfigurationException as {@link #load(Path)}
+         * @throws NullPointerException if {@code text} is null
+         */
+        public ZooKeeperConfig parse(String text) {
+            Objects.requireNonNull(text, "text must not be null");
+            return loadWithoutZooKeeper(null, text);
+        }
+
+        /**
+         * Reads a configuration file and its includes, {@code zookeeper://} nodes among them, without blocking the
+         * caller: files are read on the service's {@linkplain ZooKeeperService#blockingScheduler() blocking
+         * scheduler}, and each node through a short-lived container of the service (with its options: credentials
+         * and TLS apply), closed once the node is read. A node is read from the servers its URL names, or else from
+         * {@code [zookeeper] servers} as configured at that point of the configuration ({@code [asab:zookeeper]} if
+         * that section exists, as in ASAB); {@code zookeeper:./p} is below {@code [zookeeper] path}. Its name's
+         * ending gives its format: {@code .conf} (INI), {@code .json} or {@code .yaml} (the latter needs
+         * {@code tools.jackson.dataformat:jackson-dataformat-yaml}); see the documentation for which JSON and YAML
+         * values are accepted.
+         *
+         * @param file the main file
+         * @param service the service whose containers read ZooKeeper nodes
+         * @return the configuration, once everything is read; fails with {@link ZooKeeperConfigurationException} as
+         *     {@link #load(Path)} does, or naming the include when its node is missing or cannot be read (within the
+         *     service's operation timeout)
+         * @throws NullPointerException if an argument is null
+         */
+        public Mono<ZooKeeperConfig> loadAsync(Path file, ZooKeeperService service) {
+            Objects.requireNonNull(file, "file must not be null");
+            Objects.requireNonNull(service, "service must not be null");
+            return loadAsync(() -> file, service);
+        }
+
+        /**
+         * Reads the file {@code ASAB_CONFIG} names, without blocking the caller, as
+         * {@link #loadAsync(Path, ZooKeeperService)} does.
+         *
+         * @param service the service whose containers read ZooKeeper nodes
+         * @return the configuration, once everything is read
+         * @throws NullPointerException if {@code service} is null
+         */
+        public Mono<ZooKeeperConfig> loadAsync(ZooKeeperService service) {
+            Objects.requireNonNull(service, "service must not be null");
+            return loadAsync(this::mainFile, service);
+        }
+
+        private Mono<ZooKeeperConfig> loadAsync(Supplier<@Nullable Path> file, ZooKeeperService service) {
+            return Mono.fromCallable(() -> {
+                        AsabConfigLoader loader = newLoader();
+                        loader.start(file.get());
+                        return loader;
+                    })
+                    .subscribeOn(service.blockingScheduler())
+                    .flatMap(loader -> drive(loader, service));
+        }
+
+        private Mono<ZooKeeperConfig> drive(AsabConfigLoader loader, ZooKeeperService service) {
+            return Mono.fromCallable(loader::advance)
+                    .subscribeOn(service.blockingScheduler())
+                    .flatMap(next -> next.isEmpty()
+                            ? Mono.just(result(loader))
+                            : ZooKeeperIncludes.read(next.get(), service).flatMap(data -> {
+                                loader.supply(next.get(), data);
+                                return drive(loader, service);
+                            }));
+        }
+
+        private ZooKeeperConfig loadWithoutZooKeeper(@Nullable Path file, @Nullable String text) {
+            AsabConfigLoader loader = newLoader();
+            if (text != null) {
+                loader.startText(text);
             } else {
-                entry(number, line, indent);
+                loader.start(file);
             }
+            Optional<AsabConfigLoader.ZooKeeperInclude> include = loader.advance();
+            if (include.isPresent()) {
+                throw new ZooKeeperConfigurationException(
+                        "the configuration includes " + include.get().url()
+                                + " from ZooKeeper; read it with ZooKeeperConfig.loader().loadAsync(file, service), which"
+                                + " reads the node without blocking and returns a Mono");
+            }
+            return result(loader);
         }
 
-        private void header(int number, String line) {
-            if (!line.endsWith("]")) {
-                throw malformed(number, line, "a section header must end with ']'");
-            }
-            String name = line.substring(1, line.length() - 1).strip();
-            if (name.isEmpty()) {
-                throw malformed(number, line, "a section name must not be empty");
-            }
-            if (sections.containsKey(name)) {
-                throw malformed(number, line, "section [" + name + "] appears twice");
-            }
-            sections.put(name, new LinkedHashMap<>());
-            sectionName = name;
+        private @Nullable Path mainFile() {
+            String name = environment == null
+                    ? System.getenv(AsabConfigLoader.CONFIG_VARIABLE)
+                    : environment.get(AsabConfigLoader.CONFIG_VARIABLE);
+            return name == null || name.isEmpty() ? null : Path.of(name);
         }
 
-        private void entry(int number, String line, int indent) {
-            int equals = line.indexOf('=');
-            int colon = line.indexOf(':');
-            int delimiter = equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
-            if (delimiter < 0) {
-                throw malformed(number, line, "expected '[section]', 'key = value' or 'key: value'");
-            }
-            if (sectionName == null) {
-                throw malformed(number, line, "a key must follow a '[section]' header");
-            }
-            String name = line.substring(0, delimiter).strip().toLowerCase(Locale.ROOT);
-            if (name.isEmpty()) {
-                throw malformed(number, line, "the key must not be empty");
-            }
-            if (sections.get(sectionName).containsKey(name)) {
-                throw malformed(number, line, "key '" + name + "' appears twice in section [" + sectionName + "]");
-            }
-            key = name;
-            keyIndent = indent;
-            value.setLength(0);
-            value.append(line.substring(delimiter + 1).strip());
+        private AsabConfigLoader newLoader() {
+            return new AsabConfigLoader(
+                    environment == null ? System.getenv() : environment,
+                    workingDirectory == null ? Path.of(System.getProperty("user.dir")) : workingDirectory);
         }
 
-        private void endValue() {
-            if (key != null && sectionName != null) {
-                sections.get(sectionName).put(key, unquote(value.toString().strip()));
-            }
-            key = null;
-            value.setLength(0);
-        }
-
-        private ZooKeeperConfigurationException malformed(int number, String line, String rule) {
-            return new ZooKeeperConfigurationException(origin + "line " + number + ": " + rule + ": " + line);
-        }
-
-        private static int indentOf(String raw) {
-            int indent = 0;
-            while (indent < raw.length() && Character.isWhitespace(raw.charAt(indent))) {
-                indent++;
-            }
-            return indent;
-        }
-
-        private static String unquote(String value) {
-            if (value.length() >= 2) {
-                char first = value.charAt(0);
-                if ((first == '"' || first == '\'') && value.charAt(value.length() - 1) == first) {
-                    return value.substring(1, value.length() - 1);
-                }
-            }
-            return value;
+        private ZooKeeperConfig result(AsabConfigLoader loader) {
+            AsabConfigLoader.Result result = loader.result();
+            Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+            result.sections().forEach((name, entries) -> sections.put(name, Collections.unmodifiableMap(entries)));
+            return new ZooKeeperConfig(
+                    Collections.unmodifiableMap(sections),
+                    Collections.unmodifiableMap(result.failures()),
+                    result.sources(),
+                    environment);
         }
     }
 }

@@ -32,13 +32,17 @@ class PackageStructureTest {
     private static final String INTERNAL = "io.reactivezk.internal";
 
     /** The internal packages from the bottom up: each may use only those before it. The root assembles them all. */
-    private static final List<String> LAYERS = List.of("codec", "session", "operation", "watch", "write", "");
+    private static final List<String> LAYERS = List.of("config", "codec", "session", "operation", "watch", "write", "");
 
     /** The only ways from the API into the implementation. */
     private static final Map<String, Set<String>> API_FACTORIES = Map.of(
             "ZooKeeperService", Set.of("io.reactivezk.internal.DefaultZooKeeperService"),
             "ZooKeeperSpec",
-                    Set.of("io.reactivezk.internal.session.SpecResolver", "io.reactivezk.internal.codec.ZkPaths"));
+                    Set.of("io.reactivezk.internal.session.SpecResolver", "io.reactivezk.internal.codec.ZkPaths"),
+            "ZooKeeperConfig",
+                    Set.of(
+                            "io.reactivezk.internal.config.AsabConfigLoader",
+                            "io.reactivezk.internal.config.ZooKeeperIncludes"));
 
     private static final Pattern INTERNAL_REFERENCE =
             Pattern.compile("\\b(io\\.reactivezk\\.internal(?:\\.\\w+)*\\.[A-Z]\\w*)");

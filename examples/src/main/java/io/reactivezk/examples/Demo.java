@@ -188,7 +188,11 @@ public final class Demo {
             out.println("   re-advertised at " + back + "; nodes under run/: "
                     + zk.getChildren("run").block(WAIT));
 
-            step("11. Withdraw, clean up and close: the final state is LOST, then the stream completes");
+            step("11. Read an ASAB site configuration as ASAB reads it: a file, an include glob, ${THIS_DIR}, an"
+                    + " environment variable and a ZooKeeper node, without blocking");
+            showSiteConfiguration(service, zk);
+
+            step("12. Withdraw, clean up and close: the final state is LOST, then the stream completes");
             ad.withdraw().block(WAIT);
             zk.deleteRecursive("").block(WAIT);
             zk.closeAsync().block(WAIT);
@@ -198,6 +202,54 @@ public final class Demo {
         }
         out.println();
         out.println("Done.");
+    }
+
+    private void showSiteConfiguration(ZooKeeperService service, ZooKeeperContainer zk) {
+        zk.upsert("etc/site.json", Map.of("app", Map.of("replicas", 3), "zookeeper", Map.of("timeout", "5s")))
+                .block(WAIT);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("reactive-zk-demo-config");
+            Files.createDirectories(dir.resolve("site.d"));
+            Files.writeString(dir.resolve("site.d/region.conf"), "[app]\nregion = $DEMO_REGION\n");
+            Files.writeString(
+                    dir.resolve("site.conf"),
+                    String.join(
+                            "\n",
+                            "[zookeeper]",
+                            "servers = " + String.join(",", zk.spec().servers()),
+                            "path = " + ROOT,
+                            "[app]",
+                            "name = demo",
+                            "[general]",
+                            "include =",
+                            "    ${THIS_DIR}/site.d/*.conf",
+                            "    zookeeper:./etc/site.json",
+                            ""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.println(
+                "   site.conf includes ${THIS_DIR}/site.d/*.conf (region = $DEMO_REGION) and zookeeper:./etc/site.json");
+        ZooKeeperConfig site = ZooKeeperConfig.loader()
+                .environment(Map.of("DEMO_REGION", "eu-west"))
+                .loadAsync(dir.resolve("site.conf"), service)
+                .block(WAIT);
+        out.println("   read, in order: "
+                + site.sources().stream()
+                        .map(source -> source.startsWith("zookeeper")
+                                ? source
+                                : dir.relativize(Path.of(source)).toString())
+                        .toList());
+        out.println("   [app] " + new java.util.TreeMap<>(site.section("app")));
+        out.println("   [zookeeper] " + new java.util.TreeMap<>(site.section("zookeeper")));
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void step(String title) {

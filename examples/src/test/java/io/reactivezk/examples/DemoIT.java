@@ -51,6 +51,9 @@ class DemoIT {
                 .contains("ensemble (getConfig): a standalone server, no members listed")
                 .containsPattern("epoch 2\\)")
                 .containsPattern("re-advertised at /run/DemoApp\\.(\\d{10}); nodes under run/: \\[DemoApp\\.\\1\\]")
+                .contains("read, in order: [site.conf, site.d/region.conf, zookeeper:./etc/site.json]")
+                .contains("[app] {name=demo, region=eu-west, replicas=3}")
+                .containsPattern("\\[zookeeper\\] \\{path=/reactive-zk-demo, servers=[^,}]+, timeout=5s\\}")
                 .endsWith("Done." + System.lineSeparator());
     }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Compiled, tested code for the documentation; see the package description. */
 public final class DocSnippets {
@@ -96,5 +97,23 @@ public final class DocSnippets {
                 .subscribe(e -> log.info("{} {} at zxid {}", e.type(), e.path(), e.zxid()));
         // end::watches[]
         return Disposables.composite(config, members, tree);
+    }
+
+    /**
+     * The site configuration of {@code docs/configuration.md}: an ASAB file with includes, one of them a ZooKeeper
+     * node, read without blocking, and the service built from the result.
+     *
+     * @param siteConf the main configuration file
+     * @param bootstrap a service whose containers read the {@code zookeeper://} includes
+     * @return the service configured by the file, for the caller to close
+     */
+    public static Mono<ZooKeeperService> siteConfiguration(Path siteConf, ZooKeeperService bootstrap) {
+        // tag::asab-config[]
+        Mono<ZooKeeperService> configured = ZooKeeperConfig.loader() // System.getenv(), user.dir
+                .loadAsync(siteConf, bootstrap) // files on bootstrap's blocking scheduler, nodes via its containers
+                .doOnNext(config -> log.info("read {}", config.sources())) // [site.conf, ..., zookeeper://...]
+                .map(ZooKeeperService::create); // containers now resolve from the merged configuration
+        // end::asab-config[]
+        return configured;
     }
 }

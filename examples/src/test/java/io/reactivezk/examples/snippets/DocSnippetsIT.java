@@ -87,4 +87,38 @@ class DocSnippetsIT {
             service.close(WAIT);
         }
     }
+
+    @Test
+    void theSiteConfigurationMergesAFileAGlobAndANode(@TempDir Path dir) throws Exception {
+        observer.create(
+                "/etc",
+                new byte[0],
+                org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                org.apache.zookeeper.CreateMode.PERSISTENT);
+        observer.create(
+                "/etc/site.json",
+                "{\"zookeeper\": {\"path\": \"/from-node\"}}".getBytes(),
+                org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                org.apache.zookeeper.CreateMode.PERSISTENT);
+        Path siteConf = dir.resolve("site.conf");
+        Files.createDirectories(dir.resolve("site.d"));
+        Files.writeString(dir.resolve("site.d/timeout.conf"), "[zookeeper]\ntimeout=4s\n");
+        Files.writeString(
+                siteConf,
+                "[zookeeper]\nservers=" + server.connectString() + "\n[general]\ninclude=\n"
+                        + "  ${THIS_DIR}/site.d/*.conf\n  zookeeper:///etc/site.json\n");
+
+        try (ZooKeeperService bootstrap = ZooKeeperService.create()) {
+            ZooKeeperService configured =
+                    DocSnippets.siteConfiguration(siteConf, bootstrap).block(WAIT);
+            try {
+                ZooKeeperContainer zk = configured.container();
+                assertThat(zk.spec().rootPath()).isEqualTo("/from-node");
+                assertThat(zk.spec().sessionTimeout()).hasSeconds(4);
+                assertThat(configured.config().sources()).hasSize(3);
+            } finally {
+                configured.close(WAIT);
+            }
+        }
+    }
 }

@@ -170,16 +170,35 @@ public final class SpecResolver {
 
     // ------------------------------------------------------------------------------------------------ servers
 
+    /**
+     * A setting as the configuration holds it, trimmed, with one pair of matching quotes around it removed: the
+     * configuration keeps quotes as configparser does, and ASAB then fails on a quoted servers, path or timeout
+     * value (ASAB-COMPAT row 28: FIX), where a container accepts it.
+     */
+    private static Optional<String> setting(ZooKeeperConfig config, String section, String key) {
+        return config.get(section, key)
+                .map(value -> {
+                    if (value.length() >= 2) {
+                        char first = value.charAt(0);
+                        if ((first == '"' || first == '\'') && value.charAt(value.length() - 1) == first) {
+                            return value.substring(1, value.length() - 1).strip();
+                        }
+                    }
+                    return value;
+                })
+                .filter(value -> !value.isEmpty());
+    }
+
     private static Servers resolveServers(ZooKeeperConfig config, String section, ZPath url) {
         if (url.servers() != null) {
             return parseServers(url.servers(), url.source());
         }
-        Optional<String> own = config.get(section, SERVERS_KEY);
+        Optional<String> own = setting(config, section, SERVERS_KEY);
         if (own.isPresent()) {
             return parseServers(own.get(), "[" + section + "] servers");
         }
         if (!section.equals(ZooKeeperSpec.DEFAULT_SECTION)) {
-            Optional<String> global = config.get(ZooKeeperSpec.DEFAULT_SECTION, SERVERS_KEY);
+            Optional<String> global = setting(config, ZooKeeperSpec.DEFAULT_SECTION, SERVERS_KEY);
             if (global.isPresent()) {
                 return parseServers(global.get(), "[" + ZooKeeperSpec.DEFAULT_SECTION + "] servers");
             }
@@ -315,12 +334,12 @@ public final class SpecResolver {
     }
 
     private static String configuredRoot(ZooKeeperConfig config, String section) {
-        Optional<String> own = config.get(section, ROOT_KEY);
+        Optional<String> own = setting(config, section, ROOT_KEY);
         if (own.isPresent()) {
             return normalizeRoot(own.get(), "[" + section + "] path");
         }
         if (!section.equals(ZooKeeperSpec.DEFAULT_SECTION)) {
-            Optional<String> global = config.get(ZooKeeperSpec.DEFAULT_SECTION, ROOT_KEY);
+            Optional<String> global = setting(config, ZooKeeperSpec.DEFAULT_SECTION, ROOT_KEY);
             if (global.isPresent()) {
                 return normalizeRoot(global.get(), "[" + ZooKeeperSpec.DEFAULT_SECTION + "] path");
             }
@@ -339,7 +358,7 @@ public final class SpecResolver {
     // ------------------------------------------------------------------------------------------------ timeout
 
     private static Duration resolveTimeout(ZooKeeperConfig config, String section) {
-        Optional<String> text = config.get(section, TIMEOUT_KEY);
+        Optional<String> text = setting(config, section, TIMEOUT_KEY);
         if (text.isEmpty()) {
             return ZooKeeperSpec.DEFAULT_SESSION_TIMEOUT;
         }
