@@ -10,6 +10,7 @@ import sys
 import threading
 
 from kazoo.client import KazooClient
+from kazoo.exceptions import NoNodeError, NodeExistsError
 
 
 def encode(value):
@@ -24,6 +25,7 @@ class Peer:
         self.zk.start(timeout=30)
         self.seen = {}
         self.lock = threading.Lock()
+        self.elections = {}
 
     def advertise(self, cmd):
         node = self.zk.create(cmd["path"], encode(cmd["data"]), ephemeral=True, sequence=True, makepath=True)
@@ -65,6 +67,54 @@ class Peer:
     def watched(self, cmd):
         with self.lock:
             return {"values": list(self.seen.get(cmd["path"], []))}
+
+    def elect(self, cmd):
+        """Takes part in an election the way ASAB's LeaderService does: whoever creates the one ephemeral node
+        <root>/election/<scope> leads, holding the node's czxid as its claim; the others follow and try again when the
+        node goes."""
+        path = cmd["path"]
+        state = {"claim": None, "data": cmd["data"].encode("utf-8"), "participating": True}
+        with self.lock:
+            self.elections[path] = state
+        self.zk.ensure_path(path.rsplit("/", 1)[0])
+
+        def attempt():
+            try:
+                _, stat = self.zk.create(path, state["data"], ephemeral=True, include_data=True)
+                claim = stat.czxid
+            except NodeExistsError:
+                try:
+                    _, stat = self.zk.get(path)
+                except NoNodeError:
+                    return attempt()
+                claim = stat.czxid if stat.ephemeralOwner == self.zk.client_id[0] else None
+            with self.lock:
+                state["claim"] = claim
+
+        def changed(data, stat):
+            if not state["participating"]:
+                return False
+            if stat is None:
+                attempt()
+            elif stat.czxid != state["claim"]:
+                with self.lock:
+                    state["claim"] = None
+
+        self.zk.DataWatch(path, changed)
+        return {}
+
+    def elected(self, cmd):
+        with self.lock:
+            return {"leader": self.elections[cmd["path"]]["claim"] is not None}
+
+    def step_down(self, cmd):
+        state = self.elections[cmd["path"]]
+        state["participating"] = False
+        if state["claim"] is not None:
+            self.zk.delete(cmd["path"])
+            with self.lock:
+                state["claim"] = None
+        return {}
 
     def session(self, cmd):
         return {"session": self.zk.client_id[0]}

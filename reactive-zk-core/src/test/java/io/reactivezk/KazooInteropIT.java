@@ -213,4 +213,70 @@ class KazooInteropIT {
     private static <T> @Nullable T last(List<T> values) {
         return values.isEmpty() ? null : values.get(values.size() - 1);
     }
+
+    @Test
+    void discoveryFindsAnAsabAdvertisementWrittenByKazooAndLocatesItAsAsabDoes() {
+        Map<String, Object> data = Map.of(
+                "host", "py-host",
+                "appclass", "PyApp",
+                "launch_time", "2026-12-01T10:00:00.000000Z",
+                "process_id", 4242,
+                "instance_id", "py-1",
+                "service_id", "py",
+                "web", List.of(List.of("0.0.0.0", 8080), List.of("127.0.0.1", 9000)));
+        peer.call("advertise", "path", root + "/run/PyApp.", "data", data);
+
+        io.reactivezk.recipe.ServiceDiscovery discovery = io.reactivezk.recipe.ServiceDiscovery.of(zk);
+
+        assertThat(discovery.current("PyApp").block(WAIT))
+                .singleElement()
+                .satisfies(instance -> assertThat(instance.instanceId()).isEqualTo("py-1"));
+        assertThat(discovery.locate("py-1").block(WAIT)).containsExactly("http://py-host:8080");
+        assertThat(discovery.locate("service_id", "py").block(WAIT)).containsExactly("http://py-host:8080");
+    }
+
+    @Test
+    void aJavaCandidateAndAnAsabStyleKazooCandidateElectOneLeaderBetweenThem() {
+        String election = root + "/election/main";
+        peer.call("elect", "path", election, "data", "instance_id: py-1\n");
+        await().atMost(WAIT)
+                .until(() ->
+                        peer.call("elected", "path", election).get("leader").asBoolean());
+
+        List<io.reactivezk.recipe.Leadership> views = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable java = io.reactivezk.recipe.LeaderElection.of(zk)
+                .join("main", io.reactivezk.recipe.LeaderElection.asabCandidateData("java-1", null, null))
+                .subscribe(views::add);
+        try {
+            await().alias("the Java candidate follows the Kazoo leader")
+                    .atMost(WAIT)
+                    .until(() -> !views.isEmpty()
+                            && views.get(views.size() - 1).role() == io.reactivezk.recipe.Leadership.Role.FOLLOWER);
+            assertThat(views.get(views.size() - 1).leaderText()).isEqualTo("instance_id: py-1\n");
+            assertThat(peer.call("elected", "path", election).get("leader").asBoolean())
+                    .isTrue();
+
+            peer.call("step_down", "path", election);
+            await().alias("the Java candidate leads once the Kazoo leader steps down")
+                    .atMost(WAIT)
+                    .until(() -> views.get(views.size() - 1).isLeader());
+            assertThat(peer.call("elected", "path", election).get("leader").asBoolean())
+                    .isFalse();
+
+            peer.call("elect", "path", election, "data", "instance_id: py-1\n");
+            await().alias("the Kazoo candidate follows the Java leader")
+                    .atMost(WAIT)
+                    .until(() -> peer.children(root + "/election").contains("main")
+                            && !peer.call("elected", "path", election)
+                                    .get("leader")
+                                    .asBoolean());
+            assertThat(views.get(views.size() - 1).isLeader()).isTrue();
+        } finally {
+            java.dispose();
+        }
+        await().alias("the Kazoo candidate leads once the Java candidate withdraws")
+                .atMost(WAIT)
+                .until(() ->
+                        peer.call("elected", "path", election).get("leader").asBoolean());
+    }
 }

@@ -48,6 +48,19 @@ class PackageStructureTest {
             Pattern.compile("\\b(io\\.reactivezk\\.internal(?:\\.\\w+)*\\.[A-Z]\\w*)");
 
     @Test
+    void theRecipesAreBuiltOnThePublicApiAlone() throws IOException {
+        List<String> violations = new ArrayList<>();
+        List<Path> recipes = javaFiles(SOURCES.resolve("io/reactivezk/recipe"), 1);
+        for (Path file : recipes) {
+            for (String used : internalReferences(file)) {
+                violations.add(file.getFileName() + " uses " + used);
+            }
+        }
+        assertThat(recipes).as("recipe sources").isNotEmpty();
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void theApiReachesTheImplementationOnlyThroughItsFactories() throws IOException {
         List<String> violations = new ArrayList<>();
         for (Path file : javaFiles(SOURCES.resolve("io/reactivezk"), 1)) {

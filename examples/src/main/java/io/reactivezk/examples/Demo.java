@@ -10,6 +10,11 @@ import io.reactivezk.Versioned;
 import io.reactivezk.ZooKeeperConfig;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperService;
+import io.reactivezk.recipe.DistributedLock;
+import io.reactivezk.recipe.LeaderElection;
+import io.reactivezk.recipe.Leadership;
+import io.reactivezk.recipe.ServiceDiscovery;
+import io.reactivezk.recipe.ServiceInstances;
 import io.reactivezk.testkit.EmbeddedZooKeeper;
 import io.reactivezk.testkit.SessionExpirer;
 import java.io.PrintStream;
@@ -192,7 +197,10 @@ public final class Demo {
                     + " environment variable and a ZooKeeper node, without blocking");
             showSiteConfiguration(service, zk);
 
-            step("12. Withdraw, clean up and close: the final state is LOST, then the stream completes");
+            step("12. Coordination recipes in ASAB's layout: discovery, a fenced leader election, a lock");
+            showRecipes(zk);
+
+            step("13. Withdraw, clean up and close: the final state is LOST, then the stream completes");
             ad.withdraw().block(WAIT);
             zk.deleteRecursive("").block(WAIT);
             zk.closeAsync().block(WAIT);
@@ -202,6 +210,35 @@ public final class Demo {
         }
         out.println();
         out.println("Done.");
+    }
+
+    private void showRecipes(ZooKeeperContainer zk) {
+        ServiceInstances apps = ServiceDiscovery.of(zk).current("DemoApp").block(WAIT);
+        out.println("   discovery: " + apps.size() + " DemoApp instance(s) at "
+                + apps.stream().flatMap(app -> app.urls().stream()).toList());
+        zk.upsert("reports/latest", "").block(WAIT);
+        Leadership leadership = LeaderElection.of(zk)
+                .join("demo", LeaderElection.asabCandidateData("demo-1", "demo", null))
+                .filter(Leadership::isLeader)
+                .concatMap(leader -> leader.guard(zk.transaction()) // the write fails if leadership was lost
+                        .setData("reports/latest", "written by the leader", -1)
+                        .commit()
+                        .thenReturn(leader))
+                .blockFirst(WAIT); // then the stream is cancelled: the candidate's node is deleted at once
+        out.println("   election 'demo': " + leadership.role() + " (fencing token 0x"
+                + Long.toHexString(leadership.token()) + "); its guarded write: "
+                + zk.getRawData("reports/latest").map(String::new).block(WAIT));
+        zk.upsert("stats/locked", 0).block(WAIT);
+        Integer total = Flux.range(0, 5)
+                .flatMap(i -> DistributedLock.of(zk)
+                        .withLock(
+                                "locks/demo",
+                                () -> zk.getData("stats/locked", Integer.class)
+                                        .flatMap(n -> zk.setData("stats/locked", n + 1)
+                                                .thenReturn(n + 1))))
+                .reduce(Math::max)
+                .block(WAIT);
+        out.println("   lock: 5 concurrent read-increment-writes under locks/demo -> stats/locked = " + total);
     }
 
     private void showSiteConfiguration(ZooKeeperService service, ZooKeeperContainer zk) {

@@ -53,6 +53,11 @@ class DemoIT {
                 .containsPattern("re-advertised at /run/DemoApp\\.(\\d{10}); nodes under run/: \\[DemoApp\\.\\1\\]")
                 .contains("read, in order: [site.conf, site.d/region.conf, zookeeper:./etc/site.json]")
                 .contains("[app] {name=demo, region=eu-west, replicas=3}")
+                .containsPattern("discovery: 1 DemoApp instance\\(s\\) at \\[http://[^:]+:8080\\]")
+                .containsPattern(
+                        "election 'demo': LEADER \\(fencing token 0x[0-9a-f]+\\); its guarded write: written by"
+                                + " the leader")
+                .contains("lock: 5 concurrent read-increment-writes under locks/demo -> stats/locked = 5")
                 .containsPattern("\\[zookeeper\\] \\{path=/reactive-zk-demo, servers=[^,}]+, timeout=5s\\}")
                 .endsWith("Done." + System.lineSeparator());
     }

@@ -4,6 +4,10 @@ import io.reactivezk.Advertisement;
 import io.reactivezk.ZooKeeperConfig;
 import io.reactivezk.ZooKeeperContainer;
 import io.reactivezk.ZooKeeperService;
+import io.reactivezk.recipe.DistributedLock;
+import io.reactivezk.recipe.LeaderElection;
+import io.reactivezk.recipe.Leadership;
+import io.reactivezk.recipe.ServiceDiscovery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,5 +119,65 @@ public final class DocSnippets {
                 .map(ZooKeeperService::create); // containers now resolve from the merged configuration
         // end::asab-config[]
         return configured;
+    }
+
+    /**
+     * Service discovery of {@code docs/recipes.md}.
+     *
+     * @param zk a container
+     * @return the subscription, for the caller to dispose, and the located URLs
+     */
+    public static Disposable discovery(ZooKeeperContainer zk) {
+        // tag::discovery[]
+        ServiceDiscovery discovery = ServiceDiscovery.of(zk); // <root>/run, ASAB's layout
+        Disposable members = discovery
+                .instances("OrderService") // Flux<ServiceInstances>, latest value wins
+                .subscribe(list -> log.info("{} order services{}", list.size(), list.stale() ? " (stale)" : ""));
+        discovery
+                .locate("order-1") // Mono<Set<String>>: http://host:port, as ASAB's locate
+                .subscribe(urls -> log.info("order-1 is at {}", urls));
+        // end::discovery[]
+        return members;
+    }
+
+    /**
+     * Leader election of {@code docs/recipes.md}.
+     *
+     * @param zk a container
+     * @param report the fenced write a leader makes
+     * @return the subscription, for the caller to dispose
+     */
+    public static Disposable election(ZooKeeperContainer zk, String report) {
+        // tag::election[]
+        byte[] me = LeaderElection.asabCandidateData("reporter-1", "reporter", null); // "instance_id: ...\n"
+        Disposable candidate = LeaderElection.of(zk)
+                .join("reports", me) // <root>/election/reports, with ASAB candidates too
+                .filter(Leadership::isLeader)
+                .concatMap(leadership -> leadership
+                        .guard(zk.transaction()) // fails on the server once this candidate is deposed
+                        .setData("reports/latest", report, -1)
+                        .commit())
+                .subscribe(); // dispose() withdraws the candidate at once
+        // end::election[]
+        return candidate;
+    }
+
+    /**
+     * The lock of {@code docs/recipes.md}.
+     *
+     * @param zk a container
+     * @return the counter's new value
+     */
+    public static Mono<Integer> lock(ZooKeeperContainer zk) {
+        // tag::lock[]
+        Mono<Integer> next = DistributedLock.of(zk)
+                .withLock(
+                        "locks/counter",
+                        () -> zk.getData("counter", Integer.class) // held while this runs
+                                .defaultIfEmpty(0)
+                                .flatMap(n -> zk.upsert("counter", n + 1).thenReturn(n + 1)))
+                .timeout(Duration.ofSeconds(10)); // waiting gives up cleanly: the waiter's node is deleted
+        // end::lock[]
+        return next;
     }
 }

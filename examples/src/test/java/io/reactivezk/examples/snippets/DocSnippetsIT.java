@@ -121,4 +121,40 @@ class DocSnippetsIT {
             }
         }
     }
+
+    @Test
+    void theRecipesRunAsDocumented() throws Exception {
+        try (ZooKeeperService service =
+                ZooKeeperService.create(ZooKeeperConfig.empty().withEnvironment(Map.of()))) {
+            ZooKeeperContainer zk = service.container("zookeeper://" + server.connectString() + "/recipes");
+            zk.advertise(
+                            io.reactivezk.AsabService.of("OrderService", "orders-host")
+                                    .withIds("order-1", null, "orders", null)
+                                    .withWeb("0.0.0.0", 8080),
+                            io.reactivezk.AsabService.path("OrderService"))
+                    .block(WAIT);
+            Disposable members = DocSnippets.discovery(zk);
+            assertThat(io.reactivezk.recipe.ServiceDiscovery.of(zk)
+                            .locate("order-1")
+                            .block(WAIT))
+                    .containsExactly("http://orders-host:8080");
+            members.dispose();
+
+            zk.upsert("reports/latest", "").block(WAIT);
+            Disposable candidate = DocSnippets.election(zk, "quarterly");
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() ->
+                            new String(observer.getData("/recipes/reports/latest", false, null)).equals("quarterly"));
+            assertThat(new String(observer.getData("/recipes/reports/latest", false, null)))
+                    .isEqualTo("quarterly");
+            candidate.dispose();
+
+            List<Integer> values = reactor.core.publisher.Flux.range(0, 5)
+                    .flatMap(i -> DocSnippets.lock(zk))
+                    .collectSortedList()
+                    .block(WAIT);
+            assertThat(values).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
 }
