@@ -1,5 +1,6 @@
 package io.reactivezk;
 
+import io.reactivezk.metrics.ZooKeeperMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public final class ZooKeeperOptions {
     private final Map<String, String> clientProperties;
     private final List<Authentication> authentications;
     private final List<ACL> acl;
+    private final ZooKeeperMetrics metrics;
 
     private ZooKeeperOptions(Builder builder) {
         this.operationTimeout = builder.operationTimeout;
@@ -88,6 +90,7 @@ public final class ZooKeeperOptions {
         this.clientProperties = Map.copyOf(builder.clientProperties);
         this.authentications = List.copyOf(builder.authentications);
         this.acl = builder.acl;
+        this.metrics = builder.metrics;
     }
 
     /**
@@ -264,6 +267,16 @@ public final class ZooKeeperOptions {
     }
 
     /**
+     * Where the containers report operation timings, retries, connection losses, session expiries,
+     * re-advertisements and gauges of their state and watches.
+     *
+     * @return {@link ZooKeeperMetrics#none()} (nothing recorded, nothing paid) by default
+     */
+    public ZooKeeperMetrics metrics() {
+        return metrics;
+    }
+
+    /**
      * One credential for ZooKeeper's {@code addAuthInfo}, such as scheme {@code digest} with {@code user:password}.
      *
      * @param scheme the authentication scheme
@@ -320,7 +333,7 @@ public final class ZooKeeperOptions {
                 + reconnectMinBackoff + ".." + reconnectMaxBackoff + ", closeTimeout=" + closeTimeout
                 + ", blockingThreadCap=" + blockingThreadCap + ", publishOn=" + publishOn + ", canBeReadOnly="
                 + canBeReadOnly + ", clientProperties=" + clientProperties.keySet() + ", authentications="
-                + authentications + ", acl=" + acl.size() + " entries}";
+                + authentications + ", acl=" + acl.size() + " entries, metrics=" + metrics + "}";
     }
 
     /** Builds {@link ZooKeeperOptions}; every setter checks its argument at once. */
@@ -340,6 +353,7 @@ public final class ZooKeeperOptions {
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
         private final List<Authentication> authentications = new ArrayList<>();
         private List<ACL> acl = CreateOptions.DEFAULT_ACL;
+        private ZooKeeperMetrics metrics = ZooKeeperMetrics.none();
 
         private Builder() {}
 
@@ -359,6 +373,7 @@ public final class ZooKeeperOptions {
             this.clientProperties.putAll(options.clientProperties);
             this.authentications.addAll(options.authentications);
             this.acl = options.acl;
+            this.metrics = options.metrics;
         }
 
         /**
@@ -496,6 +511,17 @@ public final class ZooKeeperOptions {
          */
         public Builder acl(List<ACL> acl) {
             this.acl = CreateOptions.builder().acl(acl).build().acl();
+            return this;
+        }
+
+        /**
+         * See {@link ZooKeeperOptions#metrics()}; for Micrometer, {@code metrics(ZooKeeperMetrics.micrometer(registry))}.
+         *
+         * @param metrics where the containers report
+         * @return this builder
+         */
+        public Builder metrics(ZooKeeperMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
             return this;
         }
 

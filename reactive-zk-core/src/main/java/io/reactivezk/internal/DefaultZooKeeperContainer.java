@@ -34,6 +34,8 @@ import io.reactivezk.internal.write.Advertisements;
 import io.reactivezk.internal.write.Claims;
 import io.reactivezk.internal.write.DefaultTransaction;
 import io.reactivezk.internal.write.Writes;
+import io.reactivezk.metrics.ContainerGauges;
+import io.reactivezk.metrics.ContainerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -54,6 +56,8 @@ import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -78,6 +82,10 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     private final Runnable onClosed;
     private final Watches watches;
     private final Flux<EnsembleConfig> configs;
+    private final ContainerMetrics metrics;
+
+    /** Counts connection losses and session expiries for {@link #metrics}; disposed on close. */
+    private final Disposable metricsEvents;
 
     /** {@link #relative(String)} as a function, made once: creates name their result with it. */
     private final UnaryOperator<String> relativize = this::relative;
@@ -106,14 +114,33 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
         this.json = json;
         this.onClosed = onClosed;
         this.session = new Session(name, spec, options, lifecycle, onClosed);
-        this.operations = new Operations(session, options);
+        this.metrics = options.metrics().container(name, new ContainerGauges() {
+            @Override
+            public ConnectionState state() {
+                return session.current().state();
+            }
+
+            @Override
+            public int serverWatches() {
+                return watches.serverWatchCount();
+            }
+
+            @Override
+            public int watchSubscribers() {
+                return watches.subscriberCount();
+            }
+        });
+        this.operations = new Operations(session, options, metrics);
         this.payloads = new Payloads(json.mapper(), options);
         this.writes = new Writes(operations, new Claims(), spec.chroot());
         this.watches = new Watches(name, spec.rootPath(), session, json, options.publishOn());
         this.configs = new ConfigWatch(session, operations::published)
                 .stream().replay(1).refCount();
-        this.advertisements =
-                new Advertisements(name, session, payloads, writes, watches, options.acl(), this::relative);
+        this.advertisements = new Advertisements(
+                name, session, payloads, writes, watches, options.acl(), this::relative, metrics::readvertisement);
+        this.metricsEvents = options.metrics().enabled()
+                ? session.events().subscribe(new ConnectionCounter(metrics))
+                : Disposables.disposed();
         log.info("{}: connecting to {} with root {}", name, spec.connectString(), spec.rootPath());
         session.start();
     }
@@ -560,7 +587,35 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
     @Override
     public Mono<Void> closeAsync() {
         advertisements.close();
-        return session.closeNow();
+        return session.closeNow().doOnTerminate(() -> {
+            metricsEvents.dispose();
+            metrics.close();
+        });
+    }
+
+    /** Turns connection events into {@link ContainerMetrics#connectionLoss()} and {@code sessionExpiry()}. */
+    private static final class ConnectionCounter implements java.util.function.Consumer<ConnectionEvent> {
+        private final ContainerMetrics metrics;
+        private ConnectionState last = ConnectionState.LOST;
+        private long epoch;
+
+        ConnectionCounter(ContainerMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void accept(ConnectionEvent event) {
+            if (last == ConnectionState.CONNECTED && event.state() != ConnectionState.CONNECTED) {
+                metrics.connectionLoss();
+            }
+            if (event.state() == ConnectionState.CONNECTED) {
+                if (epoch > 0 && event.epoch() > epoch) {
+                    metrics.sessionExpiry();
+                }
+                epoch = event.epoch();
+            }
+            last = event.state();
+        }
     }
 
     @Override

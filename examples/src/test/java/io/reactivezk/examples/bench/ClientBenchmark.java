@@ -227,6 +227,16 @@ public final class ClientBenchmark {
             if (options.contenders().contains("reactive-zk")) {
                 contenders.add(new ReactiveContender(connect));
             }
+            if (options.contenders().contains("reactive-zk-metrics")) {
+                // Micrometer timers, counters and gauges on every operation, as the WebFlux example publishes them.
+                contenders.add(new ReactiveContender(
+                        connect,
+                        "reactive-zk-metrics",
+                        io.reactivezk.ZooKeeperOptions.builder()
+                                .metrics(io.reactivezk.metrics.ZooKeeperMetrics.micrometer(
+                                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
+                                .build()));
+            }
             if (options.contenders().contains("curator")) {
                 contenders.add(new CuratorContender(connect));
             }

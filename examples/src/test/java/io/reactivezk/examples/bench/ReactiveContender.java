@@ -20,9 +20,22 @@ final class ReactiveContender implements Contender {
     private final ZooKeeperService service;
     private final ZooKeeperContainer zk;
 
+    private final String name;
+
     ReactiveContender(String connectString) {
-        service =
-                ZooKeeperService.create(ZooKeeperConfig.empty().withEnvironment(Map.of()), ZooKeeperOptions.defaults());
+        this(connectString, "reactive-zk", ZooKeeperOptions.defaults());
+    }
+
+    /**
+     * reactive-zk with other options, such as Micrometer metrics, under its own name.
+     *
+     * @param connectString the servers
+     * @param name the contender's name in the results
+     * @param options the options
+     */
+    ReactiveContender(String connectString, String name, ZooKeeperOptions options) {
+        this.name = name;
+        service = ZooKeeperService.create(ZooKeeperConfig.empty().withEnvironment(Map.of()), options);
         // The root is "/": the benchmark's paths are absolute, as for the other contenders.
         zk = service.container("zookeeper://" + connectString + "/");
         zk.connected(Duration.ofSeconds(30)).block();
@@ -30,7 +43,7 @@ final class ReactiveContender implements Contender {
 
     @Override
     public String name() {
-        return "reactive-zk";
+        return name;
     }
 
     @Override

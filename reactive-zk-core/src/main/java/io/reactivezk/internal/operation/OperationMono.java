@@ -125,6 +125,7 @@ final class OperationMono<T> extends Mono<T> {
         @Override
         public void failure(ZooKeeperClientException error) {
             if (parent.retryable && error.isTransient() && PHASE.compareAndSet(this, ISSUED, FALLBACK)) {
+                parent.operations.retried(parent.operation);
                 subscribeFallback(1, deadline - System.nanoTime());
             } else if (PHASE.compareAndSet(this, ISSUED, DONE)) {
                 actual.onError(error);

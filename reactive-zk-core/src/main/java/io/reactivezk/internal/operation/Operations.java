@@ -1,9 +1,14 @@
 package io.reactivezk.internal.operation;
 
+import io.reactivezk.ConnectionLossException;
+import io.reactivezk.NodeException;
 import io.reactivezk.OperationTimeoutException;
+import io.reactivezk.SessionExpiredException;
 import io.reactivezk.ZooKeeperOptions;
 import io.reactivezk.internal.codec.Errors;
 import io.reactivezk.internal.session.Session;
+import io.reactivezk.metrics.ContainerMetrics;
+import io.reactivezk.metrics.ContainerMetrics.Outcome;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Turns one asynchronous ZooKeeper call into a cold {@code Mono} with the container's policies: wait for CONNECTED,
@@ -32,12 +38,19 @@ public final class Operations {
     private final long timeoutNanos;
 
     /** One immutable retry spec for every operation of the container; null when retries are off. */
-    private final @Nullable Retry retry;
+    private final @Nullable RetryBackoffSpec retry;
+
+    private final ContainerMetrics metrics;
+
+    /** Whether operations are timed: only when the options name metrics. */
+    private final boolean timed;
 
     private final Deadlines deadlines;
 
-    public Operations(Session session, ZooKeeperOptions options) {
+    public Operations(Session session, ZooKeeperOptions options, ContainerMetrics metrics) {
         this.session = session;
+        this.metrics = metrics;
+        this.timed = options.metrics().enabled();
         this.options = options;
         this.timeoutNanos = options.operationTimeout().toNanos();
         this.retry = options.maxRetries() > 0
@@ -85,7 +98,36 @@ public final class Operations {
             boolean retryable,
             Call<T> first,
             BiFunction<ZooKeeper, Integer, Mono<T>> attempts) {
-        return published(new OperationMono<>(this, operation, path, retryable, first, attempts));
+        Mono<T> mono = published(new OperationMono<>(this, operation, path, retryable, first, attempts));
+        return timed ? timed(operation, mono) : mono;
+    }
+
+    /** The operation, reported to the metrics with its duration from subscription and its outcome. */
+    private <T> Mono<T> timed(String operation, Mono<T> source) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return source.doOnSuccess(value -> metrics.operation(operation, System.nanoTime() - start, Outcome.SUCCESS))
+                    .doOnError(error -> metrics.operation(operation, System.nanoTime() - start, outcome(error)))
+                    .doOnCancel(() -> metrics.operation(operation, System.nanoTime() - start, Outcome.CANCELLED));
+        });
+    }
+
+    private static Outcome outcome(Throwable error) {
+        if (error instanceof NodeException) {
+            return Outcome.NODE_ERROR;
+        }
+        if (error instanceof OperationTimeoutException) {
+            return Outcome.TIMEOUT;
+        }
+        if (error instanceof ConnectionLossException || error instanceof SessionExpiredException) {
+            return Outcome.CONNECTION_LOSS;
+        }
+        return Outcome.ERROR;
+    }
+
+    /** An attempt of the operation is repeated after a transient failure. */
+    void retried(String operation) {
+        metrics.retry(operation);
     }
 
     /** The general chain, from attempt {@code fromAttempt}, with what is left of the operation timeout. */
@@ -100,7 +142,7 @@ public final class Operations {
             AtomicInteger next = new AtomicInteger(fromAttempt);
             Mono<T> attempt = session.connected().flatMap(zk -> attempts.apply(zk, next.getAndIncrement()));
             if (retryable && retry != null) {
-                attempt = attempt.retryWhen(retry);
+                attempt = attempt.retryWhen(timed ? retry.doBeforeRetry(signal -> metrics.retry(operation)) : retry);
             }
             return attempt.timeout(
                     Duration.ofNanos(Math.max(0, remainingNanos)), Mono.error(() -> timeout(operation, path)));

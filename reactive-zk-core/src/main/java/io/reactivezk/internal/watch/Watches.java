@@ -92,6 +92,24 @@ public final class Watches {
         return name;
     }
 
+    /** The server watches held now, for metrics. */
+    public int serverWatchCount() {
+        synchronized (lock) {
+            return watches.size();
+        }
+    }
+
+    /** The subscribers attached to the server watches now, for metrics. */
+    public int subscriberCount() {
+        synchronized (lock) {
+            int count = 0;
+            for (ServerWatch watch : watches.values()) {
+                count += watch.refs;
+            }
+            return count;
+        }
+    }
+
     Session session() {
         return session;
     }

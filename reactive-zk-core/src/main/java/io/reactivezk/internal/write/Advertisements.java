@@ -69,6 +69,7 @@ public final class Advertisements {
     private final List<ACL> acl;
     private final Map<String, Ad> byPath = new ConcurrentHashMap<>();
     private final Disposable connections;
+    private final Runnable onRewritten;
 
     public Advertisements(
             String container,
@@ -77,7 +78,9 @@ public final class Advertisements {
             Writes writes,
             Watches watches,
             List<ACL> acl,
-            Function<String, String> relativize) {
+            Function<String, String> relativize,
+            Runnable onRewritten) {
+        this.onRewritten = onRewritten;
         this.container = container;
         this.session = session;
         this.payloads = payloads;
@@ -347,6 +350,9 @@ public final class Advertisements {
         }
 
         private void placed(String path, int version, long sessionId, long wanted) {
+            if (everPlaced) {
+                onRewritten.run();
+            }
             ownVersion = version;
             writes.created(path, sessionId);
             node = path;
