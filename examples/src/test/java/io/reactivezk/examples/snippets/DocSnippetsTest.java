@@ -56,7 +56,12 @@ class DocSnippetsTest {
     }
 
     static Map<String, String> regions(String className) throws IOException {
-        String source = Files.readString(SOURCES.resolve(className + ".java"));
+        Path file = SOURCES.resolve(className + ".java");
+        if (!Files.exists(file)) {
+            file = MODULE.resolve("src/main/java/io/reactivezk/examples/webflux")
+                    .resolve(className + ".java");
+        }
+        String source = Files.readString(file);
         Matcher tags = Pattern.compile("(?s)\\n([ \\t]*)// tag::([\\w-]+)\\[]\\n(.*?)\\n[ \\t]*// end::\\2\\[]")
                 .matcher(source);
         Map<String, String> regions = new LinkedHashMap<>();

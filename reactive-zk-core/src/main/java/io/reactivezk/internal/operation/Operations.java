@@ -209,10 +209,11 @@ public final class Operations {
     public <T> Mono<T> policies(String operation, String path, boolean retryable, Mono<T> attempt) {
         Mono<T> guarded = attempt;
         if (retryable && retry != null) {
-            guarded = guarded.retryWhen(retry);
+            guarded = guarded.retryWhen(timed ? retry.doBeforeRetry(signal -> metrics.retry(operation)) : retry);
         }
         guarded = guarded.timeout(options.operationTimeout(), Mono.error(() -> timeout(operation, path)));
-        return published(guarded);
+        guarded = published(guarded);
+        return timed ? timed(operation, guarded) : guarded;
     }
 
     /**
