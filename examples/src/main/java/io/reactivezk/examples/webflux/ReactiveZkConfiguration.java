@@ -9,10 +9,10 @@ import io.reactivezk.metrics.ZooKeeperMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 // tag::configuration[]
@@ -21,9 +21,11 @@ import org.springframework.core.env.Environment;
  * {@link ZooKeeperContainer}, each created only if the application has not defined its own, and the advertisement of
  * this service. Spring closes them in reverse order of creation: the advertisement is withdrawn first (its lifecycle
  * stops before the web server's graceful shutdown), then the container is closed, then the service; each
- * {@code close()} waits for its work to finish (bounded by the options' close timeout).
+ * {@code close()} waits for its work to finish (bounded by the options' close timeout). It is an auto-configuration
+ * (listed in {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}), so the
+ * application's own beans are seen first and {@code @ConditionalOnMissingBean} backs off for them.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration
 @EnableConfigurationProperties(ReactiveZkProperties.class)
 public class ReactiveZkConfiguration {
 
