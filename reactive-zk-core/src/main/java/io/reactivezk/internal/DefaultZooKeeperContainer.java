@@ -138,6 +138,7 @@ public final class DefaultZooKeeperContainer implements ZooKeeperContainer {
                 .stream().replay(1).refCount();
         this.advertisements = new Advertisements(
                 name, session, payloads, writes, watches, options.acl(), this::relative, metrics::readvertisement);
+        // Kept in metricsEvents and disposed by closeAsync().
         this.metricsEvents = options.metrics().enabled()
                 ? session.events().subscribe(new ConnectionCounter(metrics))
                 : Disposables.disposed();

@@ -81,6 +81,20 @@ class RegistryServiceIT {
         return JSON.readTree(body);
     }
 
+    /** A PUT of {@code body} to {@code path} (sent as written, not normalised) is refused naming {@code problem}. */
+    private void assertBadRequest(String path, String body, String problem) {
+        web.put()
+                .uri(java.net.URI.create("http://localhost:" + port + path))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(String.class, detail -> assertThat(detail).contains(problem));
+    }
+
     private List<String> instanceIds(WebTestClient client) {
         return getJson(client, "/instances")
                 .get("instances")
@@ -245,36 +259,9 @@ class RegistryServiceIT {
 
     @Test
     void badRequestsGet400NamingTheProblemAndChangeNothing() throws Exception {
-        web.put()
-                .uri("/config/app/bad")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{not json")
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectBody()
-                .jsonPath("$.detail")
-                .value(String.class, d -> assertThat(d).contains("not valid JSON"));
-        web.put()
-                .uri(java.net.URI.create("http://localhost:" + port + "/config/a/../etc"))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{}")
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectBody()
-                .jsonPath("$.detail")
-                .value(String.class, d -> assertThat(d).contains("'..'"));
-        web.put()
-                .uri(java.net.URI.create("http://localhost:" + port + "/config/a%00b"))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{}")
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectBody()
-                .jsonPath("$.detail")
-                .value(String.class, d -> assertThat(d).contains("U+0000"));
+        assertBadRequest("/config/app/bad", "{not json", "not valid JSON");
+        assertBadRequest("/config/a/../etc", "{}", "'..'");
+        assertBadRequest("/config/a%00b", "{}", "U+0000");
         assertThat(plain.exists("/registry/config/app/bad", false)).isNull();
         assertThat(plain.exists("/registry/etc", false)).isNull();
     }
