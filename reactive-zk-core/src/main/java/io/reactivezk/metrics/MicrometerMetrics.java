@@ -58,6 +58,10 @@ public final class MicrometerMetrics implements ZooKeeperMetrics {
     private final class Recorder implements ContainerMetrics {
 
         private final String container;
+
+        /** Held here: Micrometer's gauges hold their object weakly, and nothing else may hold this one. */
+        private final ContainerGauges gauges;
+
         private final List<Meter> meters = new CopyOnWriteArrayList<>();
         private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
         private final Map<String, Counter> retries = new ConcurrentHashMap<>();
@@ -67,6 +71,7 @@ public final class MicrometerMetrics implements ZooKeeperMetrics {
 
         Recorder(String container, ContainerGauges gauges) {
             this.container = container;
+            this.gauges = gauges;
             connectionLosses = keep(Counter.builder("reactivezk.connection.losses")
                     .description("Times the connection was lost (CONNECTED to SUSPENDED)")
                     .tag("container", container)
@@ -84,15 +89,18 @@ public final class MicrometerMetrics implements ZooKeeperMetrics {
                         .description("1 for the container's current connection state")
                         .tag("container", container)
                         .tag("state", tag(state))
+                        .strongReference(true)
                         .register(registry));
             }
             keep(Gauge.builder("reactivezk.watches.server", gauges, ContainerGauges::serverWatches)
                     .description("Server watches held for the container's watch streams")
                     .tag("container", container)
+                    .strongReference(true)
                     .register(registry));
             keep(Gauge.builder("reactivezk.watches.subscribers", gauges, ContainerGauges::watchSubscribers)
                     .description("Subscribers of the container's watch streams")
                     .tag("container", container)
+                    .strongReference(true)
                     .register(registry));
         }
 
