@@ -160,10 +160,7 @@ public final class DistributedLock {
                             }));
                 }
                 String predecessor = lock + "/" + queue.get(index - 1);
-                Mono<Object> predecessorGone = zk.watchData(predecessor)
-                        .filter(snapshot -> !snapshot.exists())
-                        .next()
-                        .cast(Object.class);
+                Mono<Object> predecessorGone = Nodes.gone(zk, predecessor).cast(Object.class);
                 // A new session means our node is gone too: queue again rather than wait for the predecessor.
                 Mono<Object> newSession = zk.connectionEvents()
                         .filter(event -> event.sessionId() != current && event.state() == ConnectionState.CONNECTED)

@@ -337,7 +337,7 @@ public final class LeaderElection {
                                             session,
                                             stat.getCzxid(),
                                             List.of(new Leadership.Check(node, stat.getVersion())))),
-                                    gone(node).thenMany(Flux.defer(() -> queue(session)))))
+                                    Nodes.gone(zk, node).thenMany(Flux.defer(() -> queue(session)))))
                             .switchIfEmpty(Flux.defer(() -> queue(session)));
                 }
                 String leader = queue + "/" + sorted.get(0);
@@ -347,15 +347,8 @@ public final class LeaderElection {
                         .defaultIfEmpty(follower(null, session))
                         .flatMapMany(view -> Flux.concat(
                                 Mono.just(view),
-                                gone(predecessor).thenMany(Flux.defer(() -> evaluate(node, session)))));
+                                Nodes.gone(zk, predecessor).thenMany(Flux.defer(() -> evaluate(node, session)))));
             });
-        }
-
-        private Mono<Void> gone(String path) {
-            return zk.watchData(path)
-                    .filter(snapshot -> !snapshot.exists())
-                    .next()
-                    .then();
         }
 
         private Leadership follower(byte @Nullable [] leaderData, long session) {

@@ -98,8 +98,7 @@ public final class Lease {
                 .filter(event -> event.state() == ConnectionState.LOST || event.sessionId() != sessionId)
                 .next()
                 .then();
-        Mono<Void> nodeGone =
-                zk.watchData(node).filter(snapshot -> !snapshot.exists()).next().then();
+        Mono<Void> nodeGone = Nodes.gone(zk, node);
         return Mono.firstWithSignal(sessionGone, nodeGone).onErrorResume(e -> Mono.empty());
     }
 

@@ -95,6 +95,19 @@ class RegistryServiceIT {
                 .value(String.class, detail -> assertThat(detail).contains(problem));
     }
 
+    /** Writes an advertisement under {@code /registry/run} with a plain client, as an ASAB service would. */
+    private static void advertiseAsAsab(String name, String json) {
+        try {
+            plain.create(
+                    "/registry/run/" + name,
+                    json.getBytes(StandardCharsets.UTF_8),
+                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.EPHEMERAL);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write " + name, e);
+        }
+    }
+
     private List<String> instanceIds(WebTestClient client) {
         return getJson(client, "/instances")
                 .get("instances")
@@ -142,12 +155,9 @@ class RegistryServiceIT {
             await().atMost(WAIT).until(() -> instanceIds(web).containsAll(List.of("registry-1", "registry-2")));
             await().atMost(WAIT).until(() -> instanceIds(otherWeb).containsAll(List.of("registry-1", "registry-2")));
 
-            plain.create(
-                    "/registry/run/PyApp.0000000001",
-                    "{\"appclass\": \"PyApp\", \"host\": \"py-host\", \"instance_id\": \"py-1\", \"web\": [[\"0.0.0.0\", 8080]]}"
-                            .getBytes(StandardCharsets.UTF_8),
-                    ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.EPHEMERAL);
+            advertiseAsAsab(
+                    "PyApp.0000000001",
+                    "{\"appclass\": \"PyApp\", \"host\": \"py-host\", \"instance_id\": \"py-1\", \"web\": [[\"0.0.0.0\", 8080]]}");
             await().atMost(WAIT).until(() -> instanceIds(web).contains("py-1"));
             JsonNode py = getJson(web, "/instances")
                     .get("instances")
@@ -178,18 +188,9 @@ class RegistryServiceIT {
                         .returnResult(String.class)
                         .getResponseBody())
                 .assertNext(first -> assertThat(first).contains("registry-1").doesNotContain("streamed-1"))
-                .then(() -> {
-                    try {
-                        plain.create(
-                                "/registry/run/Streamed.0000000001",
-                                "{\"appclass\": \"Streamed\", \"host\": \"h\", \"instance_id\": \"streamed-1\"}"
-                                        .getBytes(StandardCharsets.UTF_8),
-                                ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                                CreateMode.EPHEMERAL);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
+                .then(() -> advertiseAsAsab(
+                        "Streamed.0000000001",
+                        "{\"appclass\": \"Streamed\", \"host\": \"h\", \"instance_id\": \"streamed-1\"}"))
                 .assertNext(next -> assertThat(next).contains("registry-1").contains("streamed-1"))
                 .thenCancel()
                 .verify(WAIT);

@@ -203,12 +203,12 @@ public final class AsabConfigLoader {
             if (glob.isEmpty()) {
                 continue;
             }
-            if (glob.startsWith("zookeeper")) {
-                pending = zooKeeperInclude(glob);
-                frame.matches.addAll(PyGlob.glob(PyText.expandVariables(glob, environment), workingDirectory));
+            // ASAB reads a "zookeeper..." include from ZooKeeper and then globs it as a file pattern too.
+            pending = glob.startsWith("zookeeper") ? zooKeeperInclude(glob) : null;
+            frame.matches.addAll(PyGlob.glob(PyText.expandVariables(glob, environment), workingDirectory));
+            if (pending != null) {
                 return Optional.of(pending);
             }
-            frame.matches.addAll(PyGlob.glob(PyText.expandVariables(glob, environment), workingDirectory));
         }
         return Optional.empty();
     }

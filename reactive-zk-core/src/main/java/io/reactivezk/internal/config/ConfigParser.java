@@ -81,14 +81,6 @@ final class ConfigParser {
         return entries != null && entries.containsKey(PyText.lower(key));
     }
 
-    /** Every value held, {@code DEFAULT}'s first, as configparser's {@code _join_multiline_values} visits them. */
-    List<String> allValues() {
-        List<String> values = new ArrayList<>();
-        defaults.values().forEach(slot -> values.add(slot.value));
-        sections.values().forEach(entries -> entries.values().forEach(slot -> values.add(slot.value)));
-        return values;
-    }
-
     /**
      * configparser's {@code set}: the section must exist (or be {@code DEFAULT}), the key is lower-cased, and the
      * value must be valid extended-interpolation syntax.
@@ -335,15 +327,14 @@ final class ConfigParser {
             String stripped = PyText.strip(line);
             boolean comment = stripped.startsWith("#") || stripped.startsWith(";");
             String value = comment ? "" : stripped;
+            Slot slot = openSlot();
             if (value.isEmpty()) {
-                Slot slot = openSlot();
                 if (!comment && slot != null) {
                     slot.lines.add("");
                 }
                 return;
             }
             int indent = PyText.indent(line);
-            Slot slot = openSlot();
             if (slot != null && indent > indentLevel) {
                 slot.lines.add(value);
                 return;

@@ -125,6 +125,11 @@ public final class Operations {
         return Outcome.ERROR;
     }
 
+    /** The container's retry spec, counting each retry of {@code operation} when operations are timed. */
+    private Retry retrying(String operation, RetryBackoffSpec spec) {
+        return timed ? spec.doBeforeRetry(signal -> metrics.retry(operation)) : spec;
+    }
+
     /** An attempt of the operation is repeated after a transient failure. */
     void retried(String operation) {
         metrics.retry(operation);
@@ -142,7 +147,7 @@ public final class Operations {
             AtomicInteger next = new AtomicInteger(fromAttempt);
             Mono<T> attempt = session.connected().flatMap(zk -> attempts.apply(zk, next.getAndIncrement()));
             if (retryable && retry != null) {
-                attempt = attempt.retryWhen(timed ? retry.doBeforeRetry(signal -> metrics.retry(operation)) : retry);
+                attempt = attempt.retryWhen(retrying(operation, retry));
             }
             return attempt.timeout(
                     Duration.ofNanos(Math.max(0, remainingNanos)), Mono.error(() -> timeout(operation, path)));
@@ -209,7 +214,7 @@ public final class Operations {
     public <T> Mono<T> policies(String operation, String path, boolean retryable, Mono<T> attempt) {
         Mono<T> guarded = attempt;
         if (retryable && retry != null) {
-            guarded = guarded.retryWhen(timed ? retry.doBeforeRetry(signal -> metrics.retry(operation)) : retry);
+            guarded = guarded.retryWhen(retrying(operation, retry));
         }
         guarded = guarded.timeout(options.operationTimeout(), Mono.error(() -> timeout(operation, path)));
         guarded = published(guarded);
